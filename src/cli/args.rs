@@ -1,0 +1,73 @@
+//! The command-line definition. Completions and the man page are generated
+//! from it, so it is the single source of truth for usage.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiact",
+    version,
+    about = "Where do you stand under the EU AI Act? An offline assessment for people who build and share AI components.",
+    long_about = "aiact walks you through how you build and share an AI component (model weights, a dataset, \
+training code, a library, an app) and shows which exemptions, obligations and recommendations apply, \
+each with the answers that led there and the article it rests on. It is not legal advice."
+)]
+pub struct Cli {
+    /// The assessment date (YYYY-MM-DD); defaults to today. Decides what is already in force.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<String>,
+
+    /// Where sessions are kept (also AIACT_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR", env = "AIACT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check questionnaire files and report every problem (default: the shipped ones).
+    Validate {
+        /// Questionnaire files; none means every shipped questionnaire.
+        files: Vec<PathBuf>,
+    },
+    /// Evaluate an answers file without the interactive app.
+    Run(RunArgs),
+    /// Run scenario files (answers in, expected outcomes out) and print a pass/fail table.
+    Test {
+        /// Scenario files or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Run them against this questionnaire (a file or a shipped id) instead of the one each names.
+        #[arg(long, value_name = "FILE|ID")]
+        questionnaire: Option<String>,
+    },
+    /// List the shipped questionnaires.
+    Questionnaires,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The answers file (RON map of question id to answer).
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// A questionnaire file or shipped id (default: eu-ai-act-oss).
+    #[arg(long, value_name = "FILE|ID")]
+    pub questionnaire: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+    /// Print provisional results for an incomplete set of answers instead of failing.
+    #[arg(long)]
+    pub partial: bool,
+}
+
+/// Output formats of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Json,
+}

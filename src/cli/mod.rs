@@ -1,0 +1,219 @@
+//! The commands behind the command line. `main` parses arguments and reads
+//! the clock; everything here takes the date as a parameter.
+
+pub mod args;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+pub use args::{Cli, Command};
+
+use crate::answers::Answers;
+use crate::engine::evaluate;
+use crate::error::{Error, Result, exit};
+use crate::questionnaire::{self, Questionnaire, source};
+use crate::report::{Report, to_json, to_markdown};
+use crate::scenario;
+use crate::text::printable_line;
+
+/// Runs a parsed command line and returns the exit code. Output goes to
+/// `out`, diagnostics to `err`.
+pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let today = match cli.today.as_deref().map(crate::parse_date).transpose() {
+        Ok(d) => d.unwrap_or(clock_today),
+        Err(e) => {
+            let _ = writeln!(err, "aiact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let result = match cli.command {
+        None => {
+            let _ = writeln!(
+                err,
+                "aiact: the interactive app is not built yet; use `aiact run --answers FILE` or `aiact --help`"
+            );
+            return exit::USAGE;
+        }
+        Some(Command::Validate { files }) => validate(&files, out),
+        Some(Command::Run(args)) => run_answers(&args, today, out),
+        Some(Command::Test {
+            paths,
+            questionnaire,
+        }) => test(&paths, questionnaire.as_deref(), out),
+        Some(Command::Questionnaires) => list_questionnaires(out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "{}", e.to_string().trim_end());
+            e.exit_code()
+        }
+    }
+}
+
+fn validate(files: &[PathBuf], out: &mut dyn Write) -> Result<i32> {
+    let mut failed = Vec::new();
+    if files.is_empty() {
+        for (id, _, _) in questionnaire::SHIPPED {
+            match questionnaire::load_shipped(id).expect("shipped id") {
+                Ok(q) => report_valid(&q, out),
+                Err(e) => failed.push(e),
+            }
+        }
+    } else {
+        for f in files {
+            match questionnaire::load_path(f) {
+                Ok(q) => report_valid(&q, out),
+                Err(e) => failed.push(e),
+            }
+        }
+    }
+    match failed.len() {
+        0 => Ok(exit::OK),
+        1 => Err(failed.remove(0)),
+        _ => Err(Error::CheckFailed(
+            failed
+                .iter()
+                .map(|e| e.to_string().trim_end().to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        )),
+    }
+}
+
+fn report_valid(q: &Questionnaire, out: &mut dyn Write) {
+    let _ = writeln!(
+        out,
+        "{}: ok — \"{}\" ({} {}), {} questions, {} facts, {} outcomes",
+        printable_line(&q.source),
+        printable_line(&q.meta.title),
+        printable_line(&q.meta.id),
+        printable_line(&q.meta.version),
+        q.questions.len(),
+        q.facts.len(),
+        q.outcomes.len()
+    );
+}
+
+fn list_questionnaires(out: &mut dyn Write) -> Result<i32> {
+    for (id, _, _) in questionnaire::SHIPPED {
+        let q = questionnaire::load_shipped(id).expect("shipped id")?;
+        let _ = writeln!(
+            out,
+            "{id}\t{}\t{}",
+            printable_line(&q.meta.title),
+            printable_line(&q.meta.version)
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// Reads an answers file: a RON map from question id to answer.
+pub fn load_answers(path: &Path) -> Result<Answers> {
+    let shown = path.display().to_string();
+    let text = std::fs::read(path).map_err(|e| Error::io(path, "read the answers", &e))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| Error::Input(format!("{shown}: the answers file is not valid UTF-8 text")))?;
+    let text = source::normalise(&text);
+    source::check_raw_controls(&shown, &text)?;
+    source::parse_ron(&shown, &text, "answers file")
+}
+
+fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result<i32> {
+    let q = questionnaire::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(questionnaire::DEFAULT_ID),
+    )?;
+    let answers = load_answers(&args.answers)?;
+    let ev = evaluate(&q, &answers, today);
+    let shown = args.answers.display().to_string();
+    if !ev.problems.is_empty() {
+        return Err(Error::Invalid {
+            path: shown,
+            what: "answers file",
+            problems: ev
+                .problems
+                .iter()
+                .map(|p| crate::error::Problem {
+                    line: None,
+                    subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                    message: p.message.clone(),
+                })
+                .collect(),
+            hint: "Fix the answers and run again.".into(),
+        });
+    }
+    if let Some(c) = ev.current
+        && !args.partial
+    {
+        let question = &q.questions[c];
+        return Err(Error::CheckFailed(format!(
+            "{shown}: question \"{}\" is not answered: {}\nAnswer it in the file, or pass --partial to see provisional results.",
+            printable_line(question.id()),
+            printable_line(&question.def.prompt)
+        )));
+    }
+    let report = Report::new(&q, &answers, &ev);
+    let text = match args.format {
+        args::Format::Markdown => to_markdown(&report),
+        args::Format::Json => to_json(&report),
+    };
+    let _ = out.write_all(text.as_bytes());
+    Ok(exit::OK)
+}
+
+fn test(paths: &[PathBuf], questionnaire_spec: Option<&str>, out: &mut dyn Write) -> Result<i32> {
+    let files = scenario::collect(paths)?;
+    if files.is_empty() {
+        return Err(Error::Input("no scenario files (*.ron) found".into()));
+    }
+    let fixed = questionnaire_spec
+        .map(questionnaire::load_spec)
+        .transpose()?;
+    let mut cache: Vec<Questionnaire> = Vec::new();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &files {
+        let shown = file.display().to_string();
+        let result = (|| -> Result<scenario::Outcome> {
+            let s = scenario::load_scenario(file)?;
+            let q = match &fixed {
+                Some(q) => q,
+                None => {
+                    if let Some(pos) = cache.iter().position(|q| q.meta.id == s.questionnaire) {
+                        &cache[pos]
+                    } else {
+                        let q = questionnaire::load_spec(&s.questionnaire)?;
+                        cache.push(q);
+                        cache.last().expect("just pushed")
+                    }
+                }
+            };
+            scenario::run(q, &s, &shown)
+        })();
+        match result {
+            Ok(o) if o.passed() => {
+                passed += 1;
+                let _ = writeln!(out, "pass  {}", printable_line(&shown));
+            }
+            Ok(o) => {
+                failed += 1;
+                let _ = writeln!(out, "FAIL  {}", printable_line(&shown));
+                for f in &o.failures {
+                    let _ = writeln!(out, "      - {}", printable_line(f));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(out, "FAIL  {}", printable_line(&shown));
+                for line in e.to_string().lines() {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{passed} passed, {failed} failed");
+    Ok(if failed == 0 { exit::OK } else { exit::INVALID })
+}

@@ -1,0 +1,276 @@
+//! The engine: walks a questionnaire from a set of answers and says which
+//! outcomes apply, which are provisional, and why. Pure and free of I/O: the
+//! assessment date is a parameter, and the same answers always give the same
+//! evaluation.
+
+mod diff;
+mod eval;
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub use diff::{Change, diff};
+use eval::{Evaluator, St};
+
+use crate::answers::Answers;
+use crate::questionnaire::{QIdx, Questionnaire, Routing, Target, Value};
+
+/// Three-valued truth: a condition reading a "not sure" answer, or a question
+/// still ahead, is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl Tri {
+    pub fn from_bool(b: bool) -> Tri {
+        if b { Tri::True } else { Tri::False }
+    }
+
+    pub fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
+/// Whether an outcome applies or only might.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Applies,
+    Provisional,
+}
+
+/// One answer or fact that made an outcome what it is, in the content's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The question this reason is about, if it is an answer.
+    pub question: Option<String>,
+    /// The fact this reason is about, if it is a fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// The answer in the content's words (option labels, the number as typed).
+    pub answer: Option<String>,
+    /// A sentence-like line for people.
+    pub text: String,
+}
+
+/// An outcome that applies or is provisional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeResult {
+    /// Index into `Questionnaire::outcomes`.
+    pub index: usize,
+    pub status: Status,
+    pub reasons: Vec<Reason>,
+    /// The date from which it applies, if the content gives one.
+    pub applies_from: Option<Date>,
+}
+
+impl OutcomeResult {
+    /// Whether it is already in force on `today`.
+    pub fn in_force(&self, today: Date) -> bool {
+        self.applies_from.is_none_or(|d| d <= today)
+    }
+}
+
+/// An answer that does not fit its question (an unknown option, a malformed
+/// number), kept in the answers but not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerProblem {
+    pub question: String,
+    pub message: String,
+}
+
+/// Everything the interface and reports need about a set of answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// The questions on the path, in order; the last is `current` when the
+    /// session is not complete.
+    pub path: Vec<QIdx>,
+    /// The first question on the path still needing an answer.
+    pub current: Option<QIdx>,
+    /// Fewest and most questions left, the current one included.
+    pub remaining: (u32, u32),
+    /// Applying and provisional outcomes, in the questionnaire's order.
+    pub outcomes: Vec<OutcomeResult>,
+    /// Answers that were given but could not be used.
+    pub problems: Vec<AnswerProblem>,
+    /// Answered questions off the path: kept, ignored.
+    pub off_path: Vec<QIdx>,
+    /// The assessment date.
+    pub today: Date,
+}
+
+impl Evaluation {
+    pub fn is_complete(&self) -> bool {
+        self.current.is_none()
+    }
+
+    /// How many questions on the path are answered.
+    pub fn answered(&self) -> usize {
+        self.path.len() - usize::from(self.current.is_some())
+    }
+
+    /// The outcome statuses by id, for diffs and saved sessions.
+    pub fn statuses(&self, q: &Questionnaire) -> Vec<(String, Status)> {
+        self.outcomes
+            .iter()
+            .map(|o| (q.outcomes[o.index].def.id.clone(), o.status))
+            .collect()
+    }
+
+    pub fn outcome(&self, index: usize) -> Option<&OutcomeResult> {
+        self.outcomes.iter().find(|o| o.index == index)
+    }
+}
+
+/// Checks every answer against its question. Answers to unknown questions and
+/// answers that do not fit are reported, not used.
+pub fn resolve_answers(
+    q: &Questionnaire,
+    answers: &Answers,
+) -> (Vec<Option<Value>>, Vec<AnswerProblem>) {
+    let mut values: Vec<Option<Value>> = vec![None; q.questions.len()];
+    let mut problems = Vec::new();
+    for (id, answer) in answers {
+        match q.question_index(id) {
+            Some(i) => match q.questions[i].resolve(answer) {
+                Ok(v) => values[i] = Some(v),
+                Err(message) => problems.push(AnswerProblem {
+                    question: id.clone(),
+                    message,
+                }),
+            },
+            None => problems.push(AnswerProblem {
+                question: id.clone(),
+                message: "there is no such question in this questionnaire".to_string(),
+            }),
+        }
+    }
+    (values, problems)
+}
+
+/// Evaluates a set of answers on a given date.
+pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation {
+    let (values, problems) = resolve_answers(q, answers);
+    let n = q.questions.len();
+
+    // Walk the path. Questions not (yet) on the path are absent while routing:
+    // validation guarantees routes only read questions that come before.
+    let mut states: Vec<St> = vec![St::Absent; n];
+    let mut on_path = vec![false; n];
+    let mut path = Vec::new();
+    let mut current = None;
+    let mut at = if n == 0 { None } else { Some(0) };
+    while let Some(qi) = at {
+        if on_path[qi] {
+            // Unreachable for a validated questionnaire; never loop forever.
+            break;
+        }
+        on_path[qi] = true;
+        path.push(qi);
+        let Some(value) = &values[qi] else {
+            current = Some(qi);
+            break;
+        };
+        states[qi] = St::Answered;
+        let question = &q.questions[qi];
+        let by_option = match value {
+            Value::Choice(o) => question.option_next.get(*o).copied().flatten(),
+            _ => None,
+        };
+        let target = by_option.unwrap_or_else(|| match &question.routing {
+            Routing::Goto(t) => *t,
+            Routing::Routes(routes) => {
+                let ev = Evaluator::new(q, answers, &values, &states);
+                routes
+                    .iter()
+                    .find(|(cond, _)| match cond {
+                        None => true,
+                        // Unknown is taken: the questions behind it may matter.
+                        Some(c) => ev.eval(c).0 != Tri::False,
+                    })
+                    .map_or(Target::End, |(_, t)| *t)
+            }
+        });
+        at = match target {
+            Target::Question(next) => Some(next),
+            Target::End => None,
+        };
+    }
+
+    // For outcomes: questions that may still be asked are unknown.
+    if let Some(c) = current {
+        let mut stack = vec![c];
+        let mut seen = vec![false; n];
+        seen[c] = true;
+        while let Some(x) = stack.pop() {
+            states[x] = St::Pending;
+            for &s in &q.successors[x] {
+                if !seen[s] {
+                    seen[s] = true;
+                    stack.push(s);
+                }
+            }
+        }
+    }
+    let off_path: Vec<QIdx> = (0..n)
+        .filter(|&i| values[i].is_some() && !on_path[i])
+        .collect();
+
+    let ev = Evaluator::new(q, answers, &values, &states);
+    let mut outcomes = Vec::new();
+    for (index, outcome) in q.outcomes.iter().enumerate() {
+        let (tri, reasons) = ev.eval(&outcome.cond);
+        let status = match tri {
+            Tri::True => Status::Applies,
+            Tri::Unknown => Status::Provisional,
+            Tri::False => continue,
+        };
+        let applies_from = outcome
+            .applies_from
+            .iter()
+            .find(|(cond, _)| cond.as_ref().is_none_or(|c| ev.eval(c).0 == Tri::True))
+            .map(|(_, d)| *d);
+        outcomes.push(OutcomeResult {
+            index,
+            status,
+            reasons,
+            applies_from,
+        });
+    }
+    let remaining = current.map_or((0, 0), |c| q.remaining[c]);
+    Evaluation {
+        path,
+        current,
+        remaining,
+        outcomes,
+        problems,
+        off_path,
+        today,
+    }
+}
+
+/// The answers that count: those on the path, by question id.
+pub fn effective_answers(q: &Questionnaire, answers: &Answers, ev: &Evaluation) -> Answers {
+    ev.path
+        .iter()
+        .filter_map(|&i| {
+            let id = q.questions[i].id();
+            answers.get(id).map(|a| (id.to_string(), a.clone()))
+        })
+        .filter(|(id, _)| !ev.problems.iter().any(|p| &p.question == id))
+        .collect()
+}
+
+/// Outcome statuses keyed by id, for quick lookups.
+pub fn status_map(statuses: &[(String, Status)]) -> HashMap<&str, Status> {
+    statuses.iter().map(|(id, s)| (id.as_str(), *s)).collect()
+}

@@ -1,0 +1,27 @@
+//! aiact: an offline assessment of where people who build and share AI
+//! components stand under a body of rules declared as questionnaire content.
+//!
+//! Data flows one way: RON file → [`questionnaire`] (parsed and validated) →
+//! answers → [`engine`] (path, outcomes, reasons) → [`report`] or the terminal
+//! interface. Only the edges touch I/O.
+
+pub mod answers;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod questionnaire;
+pub mod report;
+pub mod scenario;
+pub mod text;
+
+pub use error::{Error, Result};
+
+/// Parses an assessment date given as `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<jiff::civil::Date> {
+    jiff::civil::Date::strptime("%Y-%m-%d", text.trim()).map_err(|_| {
+        Error::Input(format!(
+            "\"{}\" is not a date; write it as YYYY-MM-DD, for example 2026-11-26",
+            text::printable_line(text)
+        ))
+    })
+}

@@ -1,0 +1,91 @@
+//! Questionnaires: the file format, loading with positions, validation, and
+//! the shipped content embedded in the binary.
+
+pub mod hash;
+pub mod model;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+use std::path::Path;
+
+pub use model::*;
+
+use crate::error::{Error, Result};
+
+/// A questionnaire shipped inside the binary: (id, file name, source).
+pub const SHIPPED: &[(&str, &str, &str)] = &[
+    (
+        "eu-ai-act-oss",
+        "eu-ai-act-open-source.ron",
+        include_str!("../../questionnaires/eu-ai-act-open-source.ron"),
+    ),
+    (
+        "model-openness",
+        "model-openness.ron",
+        include_str!("../../questionnaires/model-openness.ron"),
+    ),
+];
+
+/// The id of the questionnaire used when none is named.
+pub const DEFAULT_ID: &str = "eu-ai-act-oss";
+
+/// Loads and validates questionnaire text. `path` is how errors name the file.
+pub fn load_str(path: &str, src: &str) -> Result<Questionnaire> {
+    let src = source::normalise(src);
+    source::check_raw_controls(path, &src)?;
+    let file: schema::QuestionnaireFile = source::parse_ron(path, &src, "questionnaire")?;
+    let lines = source::IdLines::scan(&src);
+    validate::compile(file, &lines, path).map_err(|problems| Error::Invalid {
+        path: path.to_string(),
+        what: "questionnaire",
+        problems,
+        hint: "Fix these and run `aiact validate` again; questionnaires/README.md describes the format."
+            .to_string(),
+    })
+}
+
+/// Loads a questionnaire from a file.
+pub fn load_path(path: &Path) -> Result<Questionnaire> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the questionnaire", &e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, col) = source::position(&before, before.len());
+        Error::Syntax {
+            path: shown.clone(),
+            line,
+            col,
+            message: "the file is not valid UTF-8 text".to_string(),
+            source_line: source::line_text(&before, line),
+            hint: "Save the file as UTF-8.".to_string(),
+        }
+    })?;
+    load_str(&shown, &text)
+}
+
+/// Loads a shipped questionnaire by id.
+pub fn load_shipped(id: &str) -> Option<Result<Questionnaire>> {
+    SHIPPED
+        .iter()
+        .find(|(sid, _, _)| *sid == id)
+        .map(|(sid, _, src)| load_str(&format!("shipped:{sid}"), src))
+}
+
+/// Loads `spec`, which is either a shipped id or a path to a file.
+pub fn load_spec(spec: &str) -> Result<Questionnaire> {
+    if let Some(q) = load_shipped(spec) {
+        return q;
+    }
+    let path = Path::new(spec);
+    if path.exists() || spec.contains('/') || spec.ends_with(".ron") {
+        return load_path(path);
+    }
+    let ids: Vec<&str> = SHIPPED.iter().map(|(id, _, _)| *id).collect();
+    Err(Error::Input(format!(
+        "no questionnaire \"{}\": give a file path or one of the shipped ids: {}",
+        crate::text::printable_line(spec),
+        ids.join(", ")
+    )))
+}

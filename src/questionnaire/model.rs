@@ -1,0 +1,370 @@
+//! The validated, index-resolved questionnaire the engine walks.
+//!
+//! Every id in the file is resolved to an index once, at load, so the engine
+//! never looks a name up and can never meet a dangling reference.
+
+use std::collections::HashMap;
+
+use super::schema::{ChoiceDef, Citation, Estimate, FactDef, Kind, OutcomeDef, QuestionDef};
+use crate::answers::{Answer, parse_number};
+
+/// Index of a question in [`Questionnaire::questions`].
+pub type QIdx = usize;
+/// Index of an option within its question.
+pub type OIdx = usize;
+/// Index of a fact.
+pub type FIdx = usize;
+
+/// Where a route leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Question(QIdx),
+    End,
+}
+
+/// A number comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl CmpOp {
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            CmpOp::Gt => left > right,
+            CmpOp::Ge => left >= right,
+            CmpOp::Lt => left < right,
+            CmpOp::Le => left <= right,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Gt => ">",
+            CmpOp::Ge => "≥",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "≤",
+        }
+    }
+}
+
+/// A condition with every id resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Always,
+    Answered(QIdx),
+    NotSure(QIdx),
+    Is(QIdx, OIdx),
+    In(QIdx, Vec<OIdx>),
+    Includes(QIdx, OIdx),
+    IncludesAny(QIdx, Vec<OIdx>),
+    Cmp(QIdx, CmpOp, f64),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    Fact(FIdx),
+}
+
+impl Cond {
+    /// Calls `f` for every question the condition reads directly, and `g` for
+    /// every fact it names. Iterative, so deep trees cost no stack.
+    pub fn visit(&self, mut f: impl FnMut(QIdx), mut g: impl FnMut(FIdx)) {
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match c {
+                Cond::Always => {}
+                Cond::Answered(q)
+                | Cond::NotSure(q)
+                | Cond::Is(q, _)
+                | Cond::In(q, _)
+                | Cond::Includes(q, _)
+                | Cond::IncludesAny(q, _)
+                | Cond::Cmp(q, _, _) => f(*q),
+                Cond::All(cs) | Cond::Any(cs) => stack.extend(cs.iter()),
+                Cond::Not(c) => stack.push(c),
+                Cond::Fact(i) => g(*i),
+            }
+        }
+    }
+}
+
+/// How the next question is chosen after this one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Routing {
+    Goto(Target),
+    /// Ordered; the last has no condition.
+    Routes(Vec<(Option<Cond>, Target)>),
+}
+
+/// A validated question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub def: QuestionDef,
+    /// The options offered, shared set first; `yes`/`no` for yes/no questions.
+    pub options: Vec<ChoiceDef>,
+    /// Single choice: where each option leads, if it overrides `routing`.
+    pub option_next: Vec<Option<Target>>,
+    pub routing: Routing,
+    /// Whether "not sure" is offered.
+    pub not_sure: bool,
+}
+
+/// A validated answer value, ready for evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Choice(OIdx),
+    Choices(Vec<OIdx>),
+    Number(f64),
+    Text,
+    NotSure,
+}
+
+impl Question {
+    pub fn id(&self) -> &str {
+        &self.def.id
+    }
+
+    /// The few words naming this question in reasons and side panels.
+    pub fn short(&self) -> &str {
+        self.def.short.as_deref().unwrap_or(&self.def.prompt)
+    }
+
+    pub fn kind(&self) -> &Kind {
+        &self.def.kind
+    }
+
+    pub fn option_index(&self, id: &str) -> Option<OIdx> {
+        self.options.iter().position(|o| o.id == id)
+    }
+
+    pub fn estimate(&self) -> Option<&Estimate> {
+        match &self.def.kind {
+            Kind::Number { estimate, .. } => estimate.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Checks an answer against this question, as a user would be told.
+    pub fn resolve(&self, answer: &Answer) -> Result<Value, String> {
+        match (answer, &self.def.kind) {
+            (Answer::NotSure, _) if self.not_sure => Ok(Value::NotSure),
+            (Answer::NotSure, _) => Err("\"not sure\" is not offered for this question".into()),
+            (Answer::Choice(id), Kind::Single | Kind::YesNo) => self
+                .option_index(id)
+                .map(Value::Choice)
+                .ok_or_else(|| format!("there is no option \"{id}\"")),
+            (Answer::Choices(ids), Kind::Multiple { min, max }) => {
+                let mut picked = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let o = self
+                        .option_index(id)
+                        .ok_or_else(|| format!("there is no option \"{id}\""))?;
+                    if picked.contains(&o) {
+                        return Err(format!("option \"{id}\" is ticked twice"));
+                    }
+                    picked.push(o);
+                }
+                if picked.len() > 1
+                    && let Some(&o) = picked.iter().find(|&&o| self.options[o].exclusive)
+                {
+                    return Err(format!(
+                        "\"{}\" cannot be combined with other options",
+                        self.options[o].label
+                    ));
+                }
+                let min = min.unwrap_or(1) as usize;
+                if picked.len() < min {
+                    return Err(format!(
+                        "tick at least {min} option{}",
+                        if min == 1 { "" } else { "s" }
+                    ));
+                }
+                if let Some(max) = max
+                    && picked.len() > *max as usize
+                {
+                    return Err(format!("tick at most {max} options"));
+                }
+                picked.sort_unstable();
+                Ok(Value::Choices(picked))
+            }
+            (Answer::Number(text), Kind::Number { min, max, .. }) => {
+                let n = parse_number(text).map_err(|e| e.to_string())?;
+                if let Some(min) = min
+                    && n < *min
+                {
+                    return Err(format!("the number must be at least {min}"));
+                }
+                if let Some(max) = max
+                    && n > *max
+                {
+                    return Err(format!("the number must be at most {max}"));
+                }
+                Ok(Value::Number(n))
+            }
+            (Answer::Text(t), Kind::Text { max_len }) => {
+                if let Some(max) = max_len
+                    && t.chars().count() > *max
+                {
+                    return Err(format!("the text is longer than {max} characters"));
+                }
+                if crate::text::find_control(t).is_some() {
+                    return Err("the text contains control characters".into());
+                }
+                Ok(Value::Text)
+            }
+            (answer, kind) => Err(format!(
+                "a {} answer does not fit a {} question",
+                answer_kind_name(answer),
+                kind_name(kind)
+            )),
+        }
+    }
+
+    /// The answer in the content's words, for reasons and reports.
+    pub fn describe(&self, answer: &Answer) -> String {
+        match answer {
+            Answer::Choice(id) => self
+                .option_index(id)
+                .map_or_else(|| id.clone(), |o| self.options[o].label.clone()),
+            Answer::Choices(ids) => ids
+                .iter()
+                .map(|id| {
+                    self.option_index(id)
+                        .map_or_else(|| id.clone(), |o| self.options[o].label.clone())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Answer::Number(t) => match &self.def.kind {
+                Kind::Number { unit: Some(u), .. } => format!("{t} {u}"),
+                _ => t.clone(),
+            },
+            Answer::Text(t) => t.clone(),
+            Answer::NotSure => "not sure".to_string(),
+        }
+    }
+}
+
+/// A short name for an answer's kind, for messages.
+pub fn answer_kind_name(a: &Answer) -> &'static str {
+    match a {
+        Answer::Choice(_) => "Choice",
+        Answer::Choices(_) => "Choices",
+        Answer::Number(_) => "Number",
+        Answer::Text(_) => "Text",
+        Answer::NotSure => "NotSure",
+    }
+}
+
+/// A short name for a question kind, for messages.
+pub fn kind_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::Single => "single choice",
+        Kind::Multiple { .. } => "multiple choice",
+        Kind::YesNo => "yes/no",
+        Kind::Number { .. } => "number",
+        Kind::Text { .. } => "text",
+    }
+}
+
+/// A validated fact.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub def: FactDef,
+    pub cond: Cond,
+}
+
+/// A validated outcome.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub def: OutcomeDef,
+    pub cond: Cond,
+    /// Index into [`Questionnaire::groups`].
+    pub group: usize,
+    pub applies_from: Vec<(Option<Cond>, jiff::civil::Date)>,
+}
+
+impl Outcome {
+    pub fn id(&self) -> &str {
+        &self.def.id
+    }
+}
+
+/// Everything about the questionnaire that is not a question, fact or outcome.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub language: String,
+    pub legal_basis: String,
+    pub as_of: String,
+    pub disclaimer: String,
+    pub description: String,
+}
+
+/// A loaded and validated questionnaire.
+#[derive(Debug, Clone)]
+pub struct Questionnaire {
+    pub meta: Meta,
+    pub groups: Vec<super::schema::Group>,
+    pub references: Vec<super::schema::Reference>,
+    pub questions: Vec<Question>,
+    pub facts: Vec<Fact>,
+    pub outcomes: Vec<Outcome>,
+    /// Facts in an order where each comes after the facts it uses.
+    pub fact_order: Vec<FIdx>,
+    /// The questions each question can lead to.
+    pub successors: Vec<Vec<QIdx>>,
+    /// Fewest and most questions from each question to the end, itself included.
+    pub remaining: Vec<(u32, u32)>,
+    /// Hash of ids, routes and conditions: answers must be re-checked when it changes.
+    pub logic_hash: String,
+    /// Hash of all wording: a change is noted, not alarmed.
+    pub text_hash: String,
+    /// Where it came from: a path as the user gave it, or `shipped:<id>`.
+    pub source: String,
+    pub(crate) question_index: HashMap<String, QIdx>,
+    pub(crate) outcome_index: HashMap<String, usize>,
+}
+
+impl Questionnaire {
+    pub fn question_index(&self, id: &str) -> Option<QIdx> {
+        self.question_index.get(id).copied()
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.question_index(id).map(|i| &self.questions[i])
+    }
+
+    pub fn outcome_index(&self, id: &str) -> Option<usize> {
+        self.outcome_index.get(id).copied()
+    }
+
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        self.outcome_index(id).map(|i| &self.outcomes[i])
+    }
+
+    pub fn reference(&self, id: &str) -> Option<&super::schema::Reference> {
+        self.references.iter().find(|r| r.id == id)
+    }
+
+    /// A citation with its reference's URL.
+    pub fn cite(&self, c: &Citation) -> (String, String, String) {
+        let (title, url) = self
+            .reference(&c.reference)
+            .map_or((c.reference.clone(), String::new()), |r| {
+                (r.title.clone(), r.url.clone())
+            });
+        (title, c.pinpoint.clone(), url)
+    }
+
+    /// Groups in display order, as indices.
+    pub fn groups_in_order(&self) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.groups.len()).collect();
+        idx.sort_by_key(|&i| (self.groups[i].order, i));
+        idx
+    }
+}

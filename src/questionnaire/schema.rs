@@ -1,0 +1,274 @@
+//! The questionnaire file format, as serde types.
+//!
+//! These types mirror the RON a content author writes, field for field, so that
+//! `deny_unknown_fields` catches a typo such as `nxt:` instead of ignoring it.
+//! Nothing here knows what the content is about: groups, references and
+//! outcomes are all declared by the file itself.
+
+use serde::{Deserialize, Serialize};
+
+/// The format version this build reads. Bump it (and write a migration note in
+/// `questionnaires/README.md`) whenever a change would make old files mean
+/// something different.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The reserved route target that ends the questionnaire and shows results.
+pub const END: &str = "end";
+
+/// A whole questionnaire file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireFile {
+    pub format_version: u32,
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub language: String,
+    /// What the content rests on (a law, a framework), shown with every result.
+    pub legal_basis: String,
+    /// The date the content was last checked against its basis (`YYYY-MM-DD`).
+    pub as_of: String,
+    /// Shown at the start and in every report.
+    pub disclaimer: String,
+    #[serde(default)]
+    pub description: String,
+    pub groups: Vec<Group>,
+    pub references: Vec<Reference>,
+    #[serde(default)]
+    pub option_sets: Vec<OptionSet>,
+    pub questions: Vec<QuestionDef>,
+    #[serde(default)]
+    pub facts: Vec<FactDef>,
+    pub outcomes: Vec<OutcomeDef>,
+}
+
+/// A heading under which outcomes are shown, in ascending `order`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+    pub order: i32,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A source document, declared once and cited by id with a pinpoint.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A pointer into a reference: `(reference: "aia", pinpoint: "Art 53(2)")`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub reference: String,
+    pub pinpoint: String,
+}
+
+/// A list of options reused by several questions (a licence list, say).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSet {
+    pub id: String,
+    pub options: Vec<ChoiceDef>,
+}
+
+/// One option of a single or multiple choice question.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceDef {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub help: String,
+    /// Completes "If you ..." in what-if sentences, e.g. "charged for support".
+    #[serde(default)]
+    pub what_if: Option<String>,
+    /// In a multiple choice, an exclusive option ("none of these") cannot be
+    /// combined with any other.
+    #[serde(default)]
+    pub exclusive: bool,
+    /// Single choice only: where this option leads, overriding the question's `next`.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// What kind of answer a question takes.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum Kind {
+    /// Pick one option.
+    Single,
+    /// Tick any number of options between `min` and `max`.
+    Multiple {
+        #[serde(default)]
+        min: Option<u32>,
+        #[serde(default)]
+        max: Option<u32>,
+    },
+    /// Yes, no, or not sure: the options `yes` and `no` are implied.
+    YesNo,
+    /// A number, typed as text (`3e24`, `3×10^24`, `1.5B`).
+    Number {
+        #[serde(default)]
+        unit: Option<String>,
+        #[serde(default)]
+        min: Option<f64>,
+        #[serde(default)]
+        max: Option<f64>,
+        #[serde(default)]
+        estimate: Option<Estimate>,
+    },
+    /// A short free text, never read by conditions.
+    Text {
+        #[serde(default)]
+        max_len: Option<usize>,
+    },
+}
+
+/// A helper that computes a number answer as `factor × input × input …`
+/// (for example training compute ≈ 6 × parameters × tokens).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Estimate {
+    pub label: String,
+    pub factor: f64,
+    pub inputs: Vec<EstimateInput>,
+    #[serde(default)]
+    pub help: String,
+}
+
+/// One factor the estimate helper asks for.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EstimateInput {
+    pub id: String,
+    pub label: String,
+}
+
+/// One question of the tree.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionDef {
+    pub id: String,
+    pub prompt: String,
+    /// A few words naming the question in summaries and side panels.
+    #[serde(default)]
+    pub short: Option<String>,
+    pub kind: Kind,
+    #[serde(default)]
+    pub options: Vec<ChoiceDef>,
+    /// Use the options of a shared option set (instead of, or before, `options`).
+    #[serde(default)]
+    pub option_set: Option<String>,
+    /// Offer "not sure" as an answer (always offered for `YesNo`).
+    #[serde(default)]
+    pub allow_not_sure: bool,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub why: String,
+    #[serde(default)]
+    pub citations: Vec<Citation>,
+    #[serde(default)]
+    pub facilitator_notes: String,
+    #[serde(default)]
+    pub discussion: Vec<String>,
+    /// Where to go after this question; defaults to the next question in the file
+    /// (or the end, for the last one).
+    #[serde(default)]
+    pub next: Option<Next>,
+}
+
+/// Routing after a question.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum Next {
+    /// Always go to this question id (or `"end"`).
+    Goto(String),
+    /// Ordered routes: the first whose condition holds wins; the last must have
+    /// no `when` and is the fallback.
+    Routes(Vec<Route>),
+}
+
+/// One `(when, goto)` route; a route without `when` is the fallback.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    #[serde(default)]
+    pub when: Option<Condition>,
+    pub goto: String,
+}
+
+/// A typed condition over the answers. Never a string expression.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub enum Condition {
+    /// Always true; useful in `applies_from` rules and tests.
+    Always,
+    /// The question has an answer on the path (any answer, not sure included).
+    Answered(String),
+    /// The question was answered "not sure".
+    NotSure(String),
+    /// The single choice (or yes/no) question has this option.
+    Is(String, String),
+    /// The single choice question has one of these options.
+    In(String, Vec<String>),
+    /// The multiple choice question includes this option.
+    Includes(String, String),
+    /// The multiple choice question includes at least one of these options.
+    IncludesAny(String, Vec<String>),
+    /// Number comparisons.
+    Gt(String, f64),
+    Ge(String, f64),
+    Lt(String, f64),
+    Le(String, f64),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    /// A named fact.
+    Fact(String),
+}
+
+/// A named derived fact, such as "your licence is free and open-source".
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FactDef {
+    pub id: String,
+    /// Said as a reason when the fact holds.
+    pub holds: String,
+    /// Said as a reason when it does not; defaults to "Not so: <holds>".
+    #[serde(default)]
+    pub fails: Option<String>,
+    pub when: Condition,
+}
+
+/// A date from which an outcome applies, possibly depending on answers.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DateRule {
+    #[serde(default)]
+    pub when: Option<Condition>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// A result the questionnaire can reach.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDef {
+    pub id: String,
+    pub group: String,
+    pub title: String,
+    pub summary: String,
+    pub explanation: String,
+    pub citations: Vec<Citation>,
+    /// Ordered rules, first match wins; empty means "no particular date".
+    #[serde(default)]
+    pub applies_from: Vec<DateRule>,
+    pub when: Condition,
+}

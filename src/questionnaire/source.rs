@@ -1,0 +1,316 @@
+//! Reading questionnaire source text: BOM and CRLF handling, raw control
+//! characters, RON parsing with our own error messages, and the line on which
+//! each id is defined (RON gives no spans after parsing, so we find them in a
+//! single linear scan of the text).
+
+use std::collections::HashMap;
+
+use ron::extensions::Extensions;
+
+use crate::error::{Error, Result};
+
+/// How deep RON may nest before we refuse the file. Deep enough for any real
+/// condition tree; shallow enough that parsing can never exhaust the stack.
+pub const NESTING_LIMIT: usize = 96;
+
+/// Removes a byte-order mark and turns CRLF into LF, so positions and strings
+/// are the same whichever editor saved the file.
+pub fn normalise(src: &str) -> std::borrow::Cow<'_, str> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    if src.contains('\r') {
+        std::borrow::Cow::Owned(src.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(src)
+    }
+}
+
+/// The 1-based line and column of a byte offset.
+pub fn position(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = src[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// The text of a 1-based line.
+pub fn line_text(src: &str, line: usize) -> String {
+    src.lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Refuses raw control characters (other than newline, carriage return and
+/// tab) anywhere in the file, with their position.
+pub fn check_raw_controls(path: &str, src: &str) -> Result<()> {
+    if let Some((offset, c)) = src
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        let (line, col) = position(src, offset);
+        return Err(Error::Syntax {
+            path: path.to_string(),
+            line,
+            col,
+            message: format!(
+                "control character U+{:04X} in the file; escape sequences and other control characters are not allowed",
+                c as u32
+            ),
+            source_line: line_text(src, line),
+            hint: "Remove the character; text may only contain printable characters and newlines."
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Parses RON into `T`, with `implicit_some` on and our own nesting limit and
+/// error wording. `what` names the kind of file for the hint.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &str, src: &str, what: &str) -> Result<T> {
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(NESTING_LIMIT);
+    options.from_str::<T>(src).map_err(|err| {
+        let line = err.span.start.line.max(1);
+        let col = err.span.start.col.max(1);
+        let (message, hint) = describe_ron_error(&err.code, what);
+        Error::Syntax {
+            path: path.to_string(),
+            line,
+            col,
+            message,
+            source_line: line_text(src, line),
+            hint,
+        }
+    })
+}
+
+fn describe_ron_error(code: &ron::Error, what: &str) -> (String, String) {
+    use ron::Error as E;
+    let format_hint = match what {
+        "questionnaire" => "See questionnaires/README.md for the questionnaire format.",
+        "session" => {
+            "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand."
+        }
+        _ => "See the README for the file format.",
+    };
+    match code {
+        E::ExceededRecursionLimit => (
+            format!("the {what} nests more than {NESTING_LIMIT} levels deep"),
+            "Flatten it: name parts of a long condition as facts and refer to them with Fact(\"id\").".to_string(),
+        ),
+        E::Eof => (
+            format!("the {what} ends too early (a bracket or quote is not closed)"),
+            format!("Close the open bracket or string. {format_hint}"),
+        ),
+        E::Message(msg) => (msg.replace("`", "'"), format_hint.to_string()),
+        other => (other.to_string().replace("`", "'"), format_hint.to_string()),
+    }
+}
+
+/// Lines where ids are defined, keyed by the place the id is in
+/// (`"questions"`, `"questions/options"`, `"facts"`, …) and the id.
+#[derive(Debug, Default, Clone)]
+pub struct IdLines {
+    lines: HashMap<(String, String), Vec<usize>>,
+}
+
+impl IdLines {
+    /// The line of the first definition of `id` at `place`.
+    pub fn first(&self, place: &str, id: &str) -> Option<usize> {
+        self.lines
+            .get(&(place.to_string(), id.to_string()))
+            .and_then(|v| v.first().copied())
+    }
+
+    /// Every line where `id` is defined at `place`, in file order.
+    pub fn all(&self, place: &str, id: &str) -> &[usize] {
+        self.lines
+            .get(&(place.to_string(), id.to_string()))
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// Scans RON text once, tracking which field opened each bracket, and
+    /// records the line of every `id: "..."`. Tolerant: it never fails, since
+    /// it only runs on text that RON already parsed.
+    pub fn scan(src: &str) -> IdLines {
+        let bytes = src.as_bytes();
+        let mut lines: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut stack: Vec<Option<String>> = Vec::new();
+        let mut pending: Option<String> = None;
+        let mut last_ident: Option<String> = None;
+        let mut awaiting_id_value = false;
+        let mut line = 1usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match b {
+                b'\n' => {
+                    line += 1;
+                    i += 1;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    let mut depth = 1;
+                    while i < bytes.len() && depth > 0 {
+                        if bytes[i] == b'\n' {
+                            line += 1;
+                        }
+                        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                            depth += 1;
+                            i += 1;
+                        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                            depth -= 1;
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    let start_line = line;
+                    let (value, next, newlines) = scan_string(bytes, i + 1, 0);
+                    if awaiting_id_value {
+                        let place = place_of(&stack);
+                        lines.entry((place, value)).or_default().push(start_line);
+                    }
+                    awaiting_id_value = false;
+                    line += newlines;
+                    i = next;
+                }
+                b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
+                    let mut hashes = 0;
+                    let mut j = i + 1;
+                    while bytes.get(j) == Some(&b'#') {
+                        hashes += 1;
+                        j += 1;
+                    }
+                    if bytes.get(j) == Some(&b'"') {
+                        let (_, next, newlines) = scan_string(bytes, j + 1, hashes);
+                        line += newlines;
+                        i = next;
+                    } else {
+                        i = j;
+                    }
+                    awaiting_id_value = false;
+                }
+                b'(' | b'[' | b'{' => {
+                    stack.push(pending.take());
+                    awaiting_id_value = false;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    stack.pop();
+                    pending = None;
+                    awaiting_id_value = false;
+                    i += 1;
+                }
+                b',' => {
+                    pending = None;
+                    awaiting_id_value = false;
+                    i += 1;
+                }
+                b':' => {
+                    if let Some(ident) = last_ident.take() {
+                        awaiting_id_value = ident == "id";
+                        pending = Some(ident);
+                    }
+                    i += 1;
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+                    {
+                        i += 1;
+                    }
+                    last_ident = Some(src[start..i].to_string());
+                    continue;
+                }
+                b'\'' => {
+                    // A char literal: skip it whole.
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'\'' {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+            if !matches!(b, b':') && !(b.is_ascii_whitespace()) {
+                last_ident = None;
+            }
+        }
+        IdLines { lines }
+    }
+}
+
+fn place_of(stack: &[Option<String>]) -> String {
+    stack
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a string body starting after its opening quote. Returns the
+/// (unescaped enough for ids) value, the index after the closing quote, and
+/// the number of newlines inside.
+fn scan_string(bytes: &[u8], mut i: usize, hashes: usize) -> (String, usize, usize) {
+    let start = i;
+    let mut newlines = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if hashes == 0 => i += 2,
+            b'"' => {
+                let closing = (1..=hashes).all(|k| bytes.get(i + k) == Some(&b'#'));
+                if closing {
+                    let value =
+                        String::from_utf8_lossy(&bytes[start..i.min(bytes.len())]).into_owned();
+                    return (value, i + 1 + hashes, newlines);
+                }
+                i += 1;
+            }
+            b'\n' => {
+                newlines += 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    (String::new(), bytes.len(), newlines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_id_lines_by_place() {
+        let src = "(\n  questions: [\n    (id: \"a\", options: [(id: \"x\")]),\n    // id: \"no\"\n    (\n      id: \"b\",\n    ),\n  ],\n  facts: [(id: \"a\")],\n)";
+        let lines = IdLines::scan(src);
+        assert_eq!(lines.first("questions", "a"), Some(3));
+        assert_eq!(lines.first("questions/options", "x"), Some(3));
+        assert_eq!(lines.first("questions", "b"), Some(6));
+        assert_eq!(lines.first("questions", "no"), None);
+        assert_eq!(lines.first("facts", "a"), Some(9));
+    }
+
+    #[test]
+    fn normalises_bom_and_crlf() {
+        assert_eq!(normalise("\u{feff}a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        assert_eq!(position("ab\ncd", 4), (2, 2));
+    }
+}

@@ -1,0 +1,1154 @@
+//! Semantic validation: resolves every id to an index and checks the graph.
+//!
+//! All problems are collected and reported at once, each by id with the line
+//! where that id is defined. Every pass is linear in the size of the file
+//! (the ancestor check is bounded by the stretch of the topological order a
+//! route reads across) and none recurses over the question graph.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::model::*;
+use super::schema::*;
+use super::source::IdLines;
+use crate::error::Problem;
+
+struct Ctx<'a> {
+    lines: &'a IdLines,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn report(&mut self, place: &str, kind: &str, id: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: self.lines.first(place, id),
+            subject: format!("{kind} \"{}\"", crate::text::printable_line(id)),
+            message: message.into(),
+        });
+    }
+
+    fn report_top(&mut self, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: None,
+            subject: "questionnaire".to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Validates a parsed file and builds the engine's model of it.
+pub fn compile(
+    file: QuestionnaireFile,
+    lines: &IdLines,
+    source: &str,
+) -> Result<Questionnaire, Vec<Problem>> {
+    let mut cx = Ctx {
+        lines,
+        problems: Vec::new(),
+    };
+    let logic_hash = super::hash::logic_hash(&file);
+    let text_hash = super::hash::text_hash(&file);
+
+    if file.format_version != FORMAT_VERSION {
+        cx.report_top(format!(
+            "format_version is {}, but this aiact reads version {FORMAT_VERSION}; update aiact or convert the file",
+            file.format_version
+        ));
+    }
+    check_texts(&file, &mut cx);
+    if jiff::civil::Date::strptime("%Y-%m-%d", &file.as_of).is_err() {
+        cx.report_top(format!(
+            "as_of \"{}\" is not a date; write it as YYYY-MM-DD",
+            crate::text::printable_line(&file.as_of)
+        ));
+    }
+    if file.questions.is_empty() {
+        cx.report_top("there are no questions; add at least one");
+    }
+
+    // Ids.
+    let groups = unique_ids(
+        &mut cx,
+        "groups",
+        "group",
+        file.groups.iter().map(|g| &g.id),
+    );
+    let refs = unique_ids(
+        &mut cx,
+        "references",
+        "reference",
+        file.references.iter().map(|r| &r.id),
+    );
+    let sets = unique_ids(
+        &mut cx,
+        "option_sets",
+        "option set",
+        file.option_sets.iter().map(|s| &s.id),
+    );
+    let qindex = unique_ids(
+        &mut cx,
+        "questions",
+        "question",
+        file.questions.iter().map(|q| &q.id),
+    );
+    let findex = unique_ids(&mut cx, "facts", "fact", file.facts.iter().map(|f| &f.id));
+    let oindex = unique_ids(
+        &mut cx,
+        "outcomes",
+        "outcome",
+        file.outcomes.iter().map(|o| &o.id),
+    );
+    for q in &file.questions {
+        if q.id == END {
+            cx.report(
+                "questions",
+                "question",
+                &q.id,
+                "\"end\" is reserved for the end of the questionnaire; rename the question",
+            );
+        }
+    }
+    for s in &file.option_sets {
+        check_option_ids(&mut cx, "option set", &s.id, &s.options);
+    }
+
+    // Options per question.
+    let mut options: Vec<Vec<ChoiceDef>> = Vec::with_capacity(file.questions.len());
+    for q in &file.questions {
+        let mut opts = Vec::new();
+        if let Some(set) = &q.option_set {
+            match sets.get(set.as_str()) {
+                Some(&i) => opts.extend(file.option_sets[i].options.iter().cloned()),
+                None => cx.report(
+                    "questions",
+                    "question",
+                    &q.id,
+                    format!("uses unknown option set \"{set}\""),
+                ),
+            }
+        }
+        opts.extend(q.options.iter().cloned());
+        match &q.kind {
+            Kind::Single | Kind::Multiple { .. } => {
+                if opts.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "is a choice but has no options",
+                    );
+                }
+            }
+            Kind::YesNo => {
+                if !opts.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "is YesNo, whose options yes and no are implied; remove its options",
+                    );
+                }
+                opts = vec![implied("yes", "Yes"), implied("no", "No")];
+            }
+            Kind::Number { .. } | Kind::Text { .. } => {
+                if !opts.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        format!(
+                            "is a {} question and cannot have options",
+                            kind_name(&q.kind)
+                        ),
+                    );
+                }
+            }
+        }
+        check_option_ids(&mut cx, "question", &q.id, &opts);
+        match &q.kind {
+            Kind::Multiple { min, max } => {
+                let min_v = min.unwrap_or(1);
+                if let Some(max) = max {
+                    if min_v > *max {
+                        cx.report(
+                            "questions",
+                            "question",
+                            &q.id,
+                            format!("min {min_v} is greater than max {max}"),
+                        );
+                    }
+                    if *max == 0 {
+                        cx.report("questions", "question", &q.id, "max must be at least 1");
+                    }
+                }
+                if min_v as usize > opts.len() && !opts.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        format!("min {min_v} is more than its {} options", opts.len()),
+                    );
+                }
+            }
+            Kind::Number {
+                min: Some(lo),
+                max: Some(hi),
+                ..
+            } if lo > hi => {
+                cx.report(
+                    "questions",
+                    "question",
+                    &q.id,
+                    format!("min {lo} is greater than max {hi}"),
+                );
+            }
+            _ => {}
+        }
+        if let Kind::Number {
+            min, max, estimate, ..
+        } = &q.kind
+        {
+            if min.is_some_and(|v| !v.is_finite()) || max.is_some_and(|v| !v.is_finite()) {
+                cx.report(
+                    "questions",
+                    "question",
+                    &q.id,
+                    "min and max must be finite numbers",
+                );
+            }
+            if let Some(e) = estimate {
+                if e.inputs.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "its estimate helper has no inputs",
+                    );
+                }
+                if !e.factor.is_finite() || e.factor <= 0.0 {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "its estimate factor must be a positive number",
+                    );
+                }
+                let mut seen = HashSet::new();
+                for input in &e.inputs {
+                    if !seen.insert(input.id.as_str()) {
+                        cx.report(
+                            "questions",
+                            "question",
+                            &q.id,
+                            format!("its estimate has two inputs \"{}\"", input.id),
+                        );
+                    }
+                }
+            }
+        }
+        if !matches!(q.kind, Kind::Single) {
+            for o in &opts {
+                if o.next.is_some() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        format!(
+                            "option \"{}\" has `next`, but per-option routing is only for single choice questions; use Routes on the question",
+                            o.id
+                        ),
+                    );
+                }
+            }
+        }
+        if matches!(q.kind, Kind::Multiple { .. })
+            && opts.iter().all(|o| o.exclusive)
+            && opts.len() > 1
+        {
+            cx.report(
+                "questions",
+                "question",
+                &q.id,
+                "every option is exclusive; use a single choice instead",
+            );
+        }
+        options.push(opts);
+    }
+
+    // Citations.
+    let check_citations = |cx: &mut Ctx, place: &str, kind: &str, id: &str, cites: &[Citation]| {
+        for c in cites {
+            if !refs.contains_key(c.reference.as_str()) {
+                cx.report(
+                    place,
+                    kind,
+                    id,
+                    format!("cites unknown reference \"{}\"", c.reference),
+                );
+            }
+            if c.pinpoint.trim().is_empty() {
+                cx.report(
+                    place,
+                    kind,
+                    id,
+                    format!("cites \"{}\" without a pinpoint", c.reference),
+                );
+            }
+        }
+    };
+    for q in &file.questions {
+        check_citations(&mut cx, "questions", "question", &q.id, &q.citations);
+    }
+
+    // Conditions.
+    let resolver = Resolver {
+        questions: &file.questions,
+        options: &options,
+        qindex: &qindex,
+        findex: &findex,
+    };
+    let mut facts = Vec::with_capacity(file.facts.len());
+    for f in &file.facts {
+        let cond = resolver.resolve(&f.when, &mut |m| cx.report("facts", "fact", &f.id, m));
+        facts.push(Fact {
+            def: f.clone(),
+            cond,
+        });
+    }
+    let fact_order = fact_order(&facts, &mut cx);
+
+    let target = |cx: &mut Ctx, qid: &str, to: &str| -> Target {
+        if to == END {
+            Target::End
+        } else if let Some(&i) = qindex.get(to) {
+            Target::Question(i)
+        } else {
+            cx.report(
+                "questions",
+                "question",
+                qid,
+                format!("routes to unknown question \"{to}\""),
+            );
+            Target::End
+        }
+    };
+    let mut questions = Vec::with_capacity(file.questions.len());
+    for (qi, q) in file.questions.iter().enumerate() {
+        let opts = options[qi].clone();
+        let option_next = opts
+            .iter()
+            .map(|o| o.next.as_deref().map(|to| target(&mut cx, &q.id, to)))
+            .collect();
+        let routing = match &q.next {
+            None => Routing::Goto(if qi + 1 < file.questions.len() {
+                Target::Question(qi + 1)
+            } else {
+                Target::End
+            }),
+            Some(Next::Goto(to)) => Routing::Goto(target(&mut cx, &q.id, to)),
+            Some(Next::Routes(routes)) => {
+                if routes.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "has an empty route list; add at least a fallback route",
+                    );
+                }
+                let mut out = Vec::with_capacity(routes.len());
+                for (ri, r) in routes.iter().enumerate() {
+                    let last = ri + 1 == routes.len();
+                    match (&r.when, last) {
+                        (Some(_), true) => cx.report(
+                            "questions",
+                            "question",
+                            &q.id,
+                            "its route list has no fallback: the last route must have no `when`",
+                        ),
+                        (None, false) => cx.report(
+                            "questions",
+                            "question",
+                            &q.id,
+                            format!("route {} has no `when` but is not the last; routes after a fallback are never taken", ri + 1),
+                        ),
+                        _ => {}
+                    }
+                    let cond = r.when.as_ref().map(|c| {
+                        resolver.resolve(c, &mut |m| cx.report("questions", "question", &q.id, m))
+                    });
+                    out.push((cond, target(&mut cx, &q.id, &r.goto)));
+                }
+                Routing::Routes(out)
+            }
+        };
+        let not_sure = q.allow_not_sure || matches!(q.kind, Kind::YesNo);
+        questions.push(Question {
+            def: q.clone(),
+            options: opts,
+            option_next,
+            routing,
+            not_sure,
+        });
+    }
+
+    // Outcomes.
+    let mut outcomes = Vec::with_capacity(file.outcomes.len());
+    for o in &file.outcomes {
+        let group = match groups.get(o.group.as_str()) {
+            Some(&g) => g,
+            None => {
+                cx.report(
+                    "outcomes",
+                    "outcome",
+                    &o.id,
+                    format!("is in unknown group \"{}\"", o.group),
+                );
+                0
+            }
+        };
+        if o.citations.is_empty() {
+            cx.report(
+                "outcomes",
+                "outcome",
+                &o.id,
+                "has no citation; every outcome must cite what it rests on",
+            );
+        }
+        check_citations(&mut cx, "outcomes", "outcome", &o.id, &o.citations);
+        let cond = resolver.resolve(&o.when, &mut |m| cx.report("outcomes", "outcome", &o.id, m));
+        let mut applies_from = Vec::with_capacity(o.applies_from.len());
+        for (ri, rule) in o.applies_from.iter().enumerate() {
+            let date = match jiff::civil::Date::strptime("%Y-%m-%d", &rule.date) {
+                Ok(d) => d,
+                Err(_) => {
+                    cx.report(
+                        "outcomes",
+                        "outcome",
+                        &o.id,
+                        format!(
+                            "applies_from date \"{}\" is not a date; write YYYY-MM-DD",
+                            rule.date
+                        ),
+                    );
+                    jiff::civil::date(2000, 1, 1)
+                }
+            };
+            if rule.when.is_none() && ri + 1 != o.applies_from.len() {
+                cx.report(
+                    "outcomes",
+                    "outcome",
+                    &o.id,
+                    "an applies_from rule without `when` must be the last",
+                );
+            }
+            let cond = rule
+                .when
+                .as_ref()
+                .map(|c| resolver.resolve(c, &mut |m| cx.report("outcomes", "outcome", &o.id, m)));
+            applies_from.push((cond, date));
+        }
+        outcomes.push(Outcome {
+            def: o.clone(),
+            cond,
+            group,
+            applies_from,
+        });
+    }
+
+    // The graph.
+    let n = questions.len();
+    let mut successors: Vec<Vec<QIdx>> = vec![Vec::new(); n];
+    for (i, q) in questions.iter().enumerate() {
+        let mut add = |t: &Target| {
+            if let Target::Question(j) = t
+                && !successors[i].contains(j)
+            {
+                successors[i].push(*j);
+            }
+        };
+        for t in q.option_next.iter().flatten() {
+            add(t);
+        }
+        // The question's own routing matters unless every option overrides it
+        // and "not sure" is not offered.
+        let all_options_route = matches!(q.def.kind, Kind::Single)
+            && !q.option_next.is_empty()
+            && q.option_next.iter().all(Option::is_some)
+            && !q.not_sure;
+        if !all_options_route {
+            match &q.routing {
+                Routing::Goto(t) => add(t),
+                Routing::Routes(rs) => rs.iter().for_each(|(_, t)| add(t)),
+            }
+        }
+    }
+    let mut remaining = vec![(1u32, 1u32); n];
+    if n > 0 {
+        let reachable = reachable_from(0, &successors);
+        for (i, q) in questions.iter().enumerate() {
+            if !reachable[i] {
+                cx.report(
+                    "questions",
+                    "question",
+                    q.id(),
+                    "cannot be reached from the first question; route to it or remove it",
+                );
+            }
+        }
+        match topo_order(&successors) {
+            Ok(order) => {
+                check_route_reads(&questions, &facts, &successors, &order, &mut cx);
+                for &q in order.iter().rev() {
+                    let (mut lo, mut hi) = (u32::MAX, 0u32);
+                    let mut ends = successors[q].is_empty();
+                    if !ends {
+                        // A route or option to the end also counts.
+                        ends = routes_to_end(&questions[q]);
+                    }
+                    if ends {
+                        lo = 0;
+                    }
+                    for &s in &successors[q] {
+                        lo = lo.min(remaining[s].0);
+                        hi = hi.max(remaining[s].1);
+                    }
+                    remaining[q] = (lo.saturating_add(1), hi.saturating_add(1));
+                }
+            }
+            Err(cycle) => {
+                let names: Vec<&str> = cycle.iter().map(|&i| questions[i].id()).collect();
+                cx.report(
+                    "questions",
+                    "question",
+                    names[0],
+                    format!(
+                        "is part of a cycle: {} → {}; the questions must form a tree without loops",
+                        names.join(" → "),
+                        names[0]
+                    ),
+                );
+            }
+        }
+    }
+
+    if !cx.problems.is_empty() {
+        // Keep the order stable and readable: by line, then as found.
+        cx.problems.sort_by_key(|p| p.line.unwrap_or(0));
+        return Err(cx.problems);
+    }
+    Ok(Questionnaire {
+        meta: Meta {
+            id: file.id,
+            title: file.title,
+            version: file.version,
+            language: file.language,
+            legal_basis: file.legal_basis,
+            as_of: file.as_of,
+            disclaimer: file.disclaimer,
+            description: file.description,
+        },
+        groups: file.groups,
+        references: file.references,
+        questions,
+        facts,
+        outcomes,
+        fact_order,
+        successors,
+        remaining,
+        logic_hash,
+        text_hash,
+        source: source.to_string(),
+        question_index: qindex
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        outcome_index: oindex
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    })
+}
+
+fn routes_to_end(q: &Question) -> bool {
+    q.option_next.iter().flatten().any(|t| *t == Target::End)
+        || match &q.routing {
+            Routing::Goto(t) => *t == Target::End,
+            Routing::Routes(rs) => rs.iter().any(|(_, t)| *t == Target::End),
+        }
+}
+
+fn implied(id: &str, label: &str) -> ChoiceDef {
+    ChoiceDef {
+        id: id.to_string(),
+        label: label.to_string(),
+        help: String::new(),
+        what_if: None,
+        exclusive: false,
+        next: None,
+    }
+}
+
+fn unique_ids<'a>(
+    cx: &mut Ctx,
+    place: &str,
+    kind: &str,
+    ids: impl Iterator<Item = &'a String>,
+) -> HashMap<&'a str, usize> {
+    let mut map: HashMap<&'a str, usize> = HashMap::new();
+    let mut reported = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        if id.trim().is_empty() {
+            cx.problems.push(Problem {
+                line: None,
+                subject: format!("{kind} number {}", i + 1),
+                message: "has an empty id".into(),
+            });
+            continue;
+        }
+        if map.contains_key(id.as_str()) {
+            if reported.insert(id.as_str()) {
+                let lines: Vec<String> = cx
+                    .lines
+                    .all(place, id)
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect();
+                let message = if lines.len() > 1 {
+                    format!(
+                        "is defined more than once (lines {}); ids must be unique",
+                        lines.join(", ")
+                    )
+                } else {
+                    "is defined more than once; ids must be unique".to_string()
+                };
+                cx.report(place, kind, id, message);
+            }
+        } else {
+            // The first definition wins for lookups.
+            map.insert(id.as_str(), i);
+        }
+    }
+    map
+}
+
+fn check_option_ids(cx: &mut Ctx, kind: &str, owner: &str, options: &[ChoiceDef]) {
+    let place = if kind == "question" {
+        "questions"
+    } else {
+        "option_sets"
+    };
+    let mut seen = HashSet::new();
+    for o in options {
+        if o.id.trim().is_empty() {
+            cx.report(place, kind, owner, "has an option with an empty id");
+        } else if !seen.insert(o.id.as_str()) {
+            cx.report(
+                place,
+                kind,
+                owner,
+                format!(
+                    "has option \"{}\" more than once; option ids must be unique",
+                    o.id
+                ),
+            );
+        }
+    }
+}
+
+struct Resolver<'a> {
+    questions: &'a [QuestionDef],
+    options: &'a [Vec<ChoiceDef>],
+    qindex: &'a HashMap<&'a str, usize>,
+    findex: &'a HashMap<&'a str, usize>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Needs {
+    Any,
+    OneOf,
+    Many,
+    Number,
+}
+
+impl Resolver<'_> {
+    /// Resolves a condition, reporting every unknown id or kind mismatch.
+    /// Recursion here follows the nesting of one condition, which the parser
+    /// has already bounded, never the question graph.
+    fn resolve(&self, c: &Condition, report: &mut dyn FnMut(String)) -> Cond {
+        match c {
+            Condition::Always => Cond::Always,
+            Condition::Answered(q) => self
+                .q(q, Needs::Any, report)
+                .map_or(Cond::Always, Cond::Answered),
+            Condition::NotSure(q) => self
+                .q(q, Needs::Any, report)
+                .map_or(Cond::Always, Cond::NotSure),
+            Condition::Is(q, o) => match self.q(q, Needs::OneOf, report) {
+                Some(qi) => self
+                    .o(qi, o, report)
+                    .map_or(Cond::Always, |oi| Cond::Is(qi, oi)),
+                None => Cond::Always,
+            },
+            Condition::In(q, os) => match self.q(q, Needs::OneOf, report) {
+                Some(qi) => Cond::In(
+                    qi,
+                    os.iter().filter_map(|o| self.o(qi, o, report)).collect(),
+                ),
+                None => Cond::Always,
+            },
+            Condition::Includes(q, o) => match self.q(q, Needs::Many, report) {
+                Some(qi) => self
+                    .o(qi, o, report)
+                    .map_or(Cond::Always, |oi| Cond::Includes(qi, oi)),
+                None => Cond::Always,
+            },
+            Condition::IncludesAny(q, os) => match self.q(q, Needs::Many, report) {
+                Some(qi) => Cond::IncludesAny(
+                    qi,
+                    os.iter().filter_map(|o| self.o(qi, o, report)).collect(),
+                ),
+                None => Cond::Always,
+            },
+            Condition::Gt(q, v) => self.cmp(q, CmpOp::Gt, *v, report),
+            Condition::Ge(q, v) => self.cmp(q, CmpOp::Ge, *v, report),
+            Condition::Lt(q, v) => self.cmp(q, CmpOp::Lt, *v, report),
+            Condition::Le(q, v) => self.cmp(q, CmpOp::Le, *v, report),
+            Condition::All(cs) => Cond::All(cs.iter().map(|c| self.resolve(c, report)).collect()),
+            Condition::Any(cs) => Cond::Any(cs.iter().map(|c| self.resolve(c, report)).collect()),
+            Condition::Not(c) => Cond::Not(Box::new(self.resolve(c, report))),
+            Condition::Fact(f) => match self.findex.get(f.as_str()) {
+                Some(&fi) => Cond::Fact(fi),
+                None => {
+                    report(format!("names unknown fact \"{f}\""));
+                    Cond::Always
+                }
+            },
+        }
+    }
+
+    fn cmp(&self, q: &str, op: CmpOp, v: f64, report: &mut dyn FnMut(String)) -> Cond {
+        if !v.is_finite() {
+            report(format!("compares \"{q}\" with a number that is not finite"));
+        }
+        self.q(q, Needs::Number, report)
+            .map_or(Cond::Always, |qi| Cond::Cmp(qi, op, v))
+    }
+
+    fn q(&self, id: &str, needs: Needs, report: &mut dyn FnMut(String)) -> Option<usize> {
+        let Some(&qi) = self.qindex.get(id) else {
+            report(format!("names unknown question \"{id}\""));
+            return None;
+        };
+        let kind = &self.questions[qi].kind;
+        let fits = match needs {
+            Needs::Any => true,
+            Needs::OneOf => matches!(kind, Kind::Single | Kind::YesNo),
+            Needs::Many => matches!(kind, Kind::Multiple { .. }),
+            Needs::Number => matches!(kind, Kind::Number { .. }),
+        };
+        if !fits {
+            let wanted = match needs {
+                Needs::OneOf => "Is/In need a single choice or yes/no question",
+                Needs::Many => "Includes/IncludesAny need a multiple choice question",
+                Needs::Number => "number comparisons need a number question",
+                Needs::Any => "",
+            };
+            report(format!(
+                "reads \"{id}\", a {} question, but {wanted}",
+                kind_name(kind)
+            ));
+            return None;
+        }
+        Some(qi)
+    }
+
+    fn o(&self, qi: usize, id: &str, report: &mut dyn FnMut(String)) -> Option<usize> {
+        let found = self.options[qi].iter().position(|o| o.id == id);
+        if found.is_none() {
+            report(format!(
+                "names unknown option \"{id}\" of question \"{}\"",
+                self.questions[qi].id
+            ));
+        }
+        found
+    }
+}
+
+/// Orders facts so each comes after those it uses (Kahn's algorithm), and
+/// reports a cycle between facts.
+fn fact_order(facts: &[Fact], cx: &mut Ctx) -> Vec<FIdx> {
+    let n = facts.len();
+    let mut users: Vec<Vec<FIdx>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (i, f) in facts.iter().enumerate() {
+        let mut uses = Vec::new();
+        f.cond.visit(|_| {}, |g| uses.push(g));
+        uses.sort_unstable();
+        uses.dedup();
+        for g in uses {
+            users[g].push(i);
+            indegree[i] += 1;
+        }
+    }
+    let mut queue: VecDeque<FIdx> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = queue.pop_front() {
+        order.push(i);
+        for &u in &users[i] {
+            indegree[u] -= 1;
+            if indegree[u] == 0 {
+                queue.push_back(u);
+            }
+        }
+    }
+    if order.len() < n {
+        for (i, f) in facts.iter().enumerate() {
+            if indegree[i] > 0 {
+                cx.report(
+                    "facts",
+                    "fact",
+                    &f.def.id,
+                    "is part of a cycle between facts; a fact cannot depend on itself",
+                );
+            }
+        }
+    }
+    order
+}
+
+fn reachable_from(start: QIdx, successors: &[Vec<QIdx>]) -> Vec<bool> {
+    let mut seen = vec![false; successors.len()];
+    let mut stack = vec![start];
+    seen[start] = true;
+    while let Some(q) = stack.pop() {
+        for &s in &successors[q] {
+            if !seen[s] {
+                seen[s] = true;
+                stack.push(s);
+            }
+        }
+    }
+    seen
+}
+
+/// A topological order of the questions, or one cycle found by walking
+/// predecessors among the nodes Kahn's algorithm could not order.
+fn topo_order(successors: &[Vec<QIdx>]) -> Result<Vec<QIdx>, Vec<QIdx>> {
+    let n = successors.len();
+    let mut indegree = vec![0usize; n];
+    for succ in successors {
+        for &s in succ {
+            indegree[s] += 1;
+        }
+    }
+    let mut queue: VecDeque<QIdx> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(q) = queue.pop_front() {
+        order.push(q);
+        for &s in &successors[q] {
+            indegree[s] -= 1;
+            if indegree[s] == 0 {
+                queue.push_back(s);
+            }
+        }
+    }
+    if order.len() == n {
+        return Ok(order);
+    }
+    // Every node left has a predecessor that is also left: walk back until a
+    // node repeats; the stretch between the repeats is a cycle.
+    let left: Vec<bool> = indegree.iter().map(|&d| d > 0).collect();
+    let mut preds: Vec<Vec<QIdx>> = vec![Vec::new(); n];
+    for (q, succ) in successors.iter().enumerate() {
+        for &s in succ {
+            if left[q] && left[s] {
+                preds[s].push(q);
+            }
+        }
+    }
+    let start = (0..n).find(|&i| left[i]).unwrap_or(0);
+    let mut seen_at = vec![usize::MAX; n];
+    let mut walk = Vec::new();
+    let mut cur = start;
+    while seen_at[cur] == usize::MAX {
+        seen_at[cur] = walk.len();
+        walk.push(cur);
+        cur = match preds[cur].first() {
+            Some(&p) => p,
+            None => break,
+        };
+    }
+    let from = if seen_at[cur] != usize::MAX {
+        seen_at[cur]
+    } else {
+        0
+    };
+    let mut cycle: Vec<QIdx> = walk[from..].to_vec();
+    cycle.reverse();
+    // Start the cycle at its earliest question, for a stable message.
+    if let Some(min_pos) = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, q)| **q)
+        .map(|(i, _)| i)
+    {
+        cycle.rotate_left(min_pos);
+    }
+    Err(cycle)
+}
+
+/// A route may only read the question it follows or one that can come before
+/// it on some path. Checked with a backward search from each routing question
+/// that never goes further back in the topological order than the earliest
+/// question it reads.
+fn check_route_reads(
+    questions: &[Question],
+    facts: &[Fact],
+    successors: &[Vec<QIdx>],
+    order: &[QIdx],
+    cx: &mut Ctx,
+) {
+    let n = questions.len();
+    let mut topo = vec![0usize; n];
+    for (pos, &q) in order.iter().enumerate() {
+        topo[q] = pos;
+    }
+    // Questions each fact reads, with the facts it uses expanded.
+    let mut fact_reads: Vec<Option<Vec<QIdx>>> = vec![None; facts.len()];
+    let fact_reads_of = |fi: FIdx, memo: &mut Vec<Option<Vec<QIdx>>>| -> Vec<QIdx> {
+        // Iterative expansion over the fact graph.
+        if let Some(r) = &memo[fi] {
+            return r.clone();
+        }
+        let mut out = HashSet::new();
+        let mut seen = HashSet::new();
+        let mut stack = vec![fi];
+        while let Some(f) = stack.pop() {
+            if !seen.insert(f) {
+                continue;
+            }
+            facts[f].cond.visit(
+                |q| {
+                    out.insert(q);
+                },
+                |g| stack.push(g),
+            );
+        }
+        let mut v: Vec<QIdx> = out.into_iter().collect();
+        v.sort_unstable();
+        memo[fi] = Some(v.clone());
+        v
+    };
+    let mut preds: Vec<Vec<QIdx>> = vec![Vec::new(); n];
+    for (q, succ) in successors.iter().enumerate() {
+        for &s in succ {
+            preds[s].push(q);
+        }
+    }
+    for (qi, q) in questions.iter().enumerate() {
+        let Routing::Routes(routes) = &q.routing else {
+            continue;
+        };
+        let mut reads: Vec<QIdx> = Vec::new();
+        for cond in routes.iter().filter_map(|(c, _)| c.as_ref()) {
+            let mut fs = Vec::new();
+            cond.visit(|r| reads.push(r), |f| fs.push(f));
+            for f in fs {
+                reads.extend(fact_reads_of(f, &mut fact_reads));
+            }
+        }
+        reads.sort_unstable();
+        reads.dedup();
+        reads.retain(|&r| r != qi);
+        if reads.is_empty() {
+            continue;
+        }
+        let floor = reads.iter().map(|&r| topo[r]).min().unwrap_or(0);
+        let mut found: HashSet<QIdx> = HashSet::new();
+        if floor < topo[qi] {
+            let mut seen = HashSet::new();
+            let mut stack = vec![qi];
+            while let Some(x) = stack.pop() {
+                for &p in &preds[x] {
+                    if topo[p] >= floor && seen.insert(p) {
+                        found.insert(p);
+                        stack.push(p);
+                    }
+                }
+            }
+        }
+        for r in reads {
+            if !found.contains(&r) {
+                cx.report(
+                    "questions",
+                    "question",
+                    q.id(),
+                    format!(
+                        "its routes read \"{}\", which cannot have been answered before this question on any path",
+                        questions[r].id()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Every text field a user may see, with the id it belongs to.
+fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
+    let mut bad: Vec<(String, String, String, String)> = Vec::new();
+    let mut check = |place: &str, kind: &str, id: &str, field: &str, text: &str| {
+        if let Some((pos, c)) = crate::text::find_control(text) {
+            bad.push((
+                place.to_string(),
+                kind.to_string(),
+                id.to_string(),
+                format!(
+                    "{field} contains control character U+{:04X} at character {}; escape sequences and control characters are not allowed in text",
+                    c as u32,
+                    pos + 1
+                ),
+            ));
+        }
+    };
+    for (field, text) in [
+        ("id", &file.id),
+        ("title", &file.title),
+        ("version", &file.version),
+        ("language", &file.language),
+        ("legal_basis", &file.legal_basis),
+        ("as_of", &file.as_of),
+        ("disclaimer", &file.disclaimer),
+        ("description", &file.description),
+    ] {
+        check("", "questionnaire", &file.id, field, text);
+    }
+    for g in &file.groups {
+        for (f, t) in [
+            ("id", &g.id),
+            ("title", &g.title),
+            ("description", &g.description),
+        ] {
+            check("groups", "group", &g.id, f, t);
+        }
+    }
+    for r in &file.references {
+        for (f, t) in [("id", &r.id), ("title", &r.title), ("url", &r.url)] {
+            check("references", "reference", &r.id, f, t);
+        }
+    }
+    let options = |place: &str,
+                   kind: &str,
+                   owner: &str,
+                   opts: &[ChoiceDef],
+                   check: &mut dyn FnMut(&str, &str, &str, &str, &str)| {
+        for o in opts {
+            check(
+                place,
+                kind,
+                owner,
+                &format!("option \"{}\" id", crate::text::printable_line(&o.id)),
+                &o.id,
+            );
+            check(
+                place,
+                kind,
+                owner,
+                &format!("option \"{}\" label", o.id),
+                &o.label,
+            );
+            check(
+                place,
+                kind,
+                owner,
+                &format!("option \"{}\" help", o.id),
+                &o.help,
+            );
+            if let Some(w) = &o.what_if {
+                check(
+                    place,
+                    kind,
+                    owner,
+                    &format!("option \"{}\" what_if", o.id),
+                    w,
+                );
+            }
+            if let Some(n) = &o.next {
+                check(place, kind, owner, &format!("option \"{}\" next", o.id), n);
+            }
+        }
+    };
+    for s in &file.option_sets {
+        options("option_sets", "option set", &s.id, &s.options, &mut check);
+    }
+    for q in &file.questions {
+        for (f, t) in [
+            ("id", &q.id),
+            ("prompt", &q.prompt),
+            ("help", &q.help),
+            ("why", &q.why),
+            ("facilitator_notes", &q.facilitator_notes),
+        ] {
+            check("questions", "question", &q.id, f, t);
+        }
+        if let Some(s) = &q.short {
+            check("questions", "question", &q.id, "short", s);
+        }
+        for d in &q.discussion {
+            check("questions", "question", &q.id, "discussion", d);
+        }
+        for c in &q.citations {
+            check(
+                "questions",
+                "question",
+                &q.id,
+                "citation pinpoint",
+                &c.pinpoint,
+            );
+        }
+        match &q.kind {
+            Kind::Number { unit, estimate, .. } => {
+                if let Some(u) = unit {
+                    check("questions", "question", &q.id, "unit", u);
+                }
+                if let Some(e) = estimate {
+                    check("questions", "question", &q.id, "estimate label", &e.label);
+                    check("questions", "question", &q.id, "estimate help", &e.help);
+                    for i in &e.inputs {
+                        check("questions", "question", &q.id, "estimate input", &i.label);
+                        check("questions", "question", &q.id, "estimate input id", &i.id);
+                    }
+                }
+            }
+            _ => {}
+        }
+        options("questions", "question", &q.id, &q.options, &mut check);
+    }
+    for f in &file.facts {
+        check("facts", "fact", &f.id, "id", &f.id);
+        check("facts", "fact", &f.id, "holds", &f.holds);
+        if let Some(t) = &f.fails {
+            check("facts", "fact", &f.id, "fails", t);
+        }
+    }
+    for o in &file.outcomes {
+        for (fld, t) in [
+            ("id", &o.id),
+            ("title", &o.title),
+            ("summary", &o.summary),
+            ("explanation", &o.explanation),
+        ] {
+            check("outcomes", "outcome", &o.id, fld, t);
+        }
+        for c in &o.citations {
+            check(
+                "outcomes",
+                "outcome",
+                &o.id,
+                "citation pinpoint",
+                &c.pinpoint,
+            );
+        }
+    }
+    for (place, kind, id, message) in bad {
+        cx.report(&place, &kind, &id, message);
+    }
+}

@@ -1,0 +1,88 @@
+//! The JSON report. Field names are a stable interface (README): later
+//! versions add fields, never rename them.
+
+use serde_json::{Value, json};
+
+use super::{Report, SCHEMA_VERSION};
+use crate::engine::effective_answers;
+
+/// Renders the report as pretty JSON.
+pub fn to_json(r: &Report) -> String {
+    let q = r.q;
+    let outcomes: Vec<Value> = r
+        .ev
+        .outcomes
+        .iter()
+        .map(|o| {
+            let def = &q.outcomes[o.index].def;
+            let citations: Vec<Value> = def
+                .citations
+                .iter()
+                .map(|c| {
+                    let (_, pinpoint, url) = q.cite(c);
+                    json!({"reference": c.reference, "pinpoint": pinpoint, "url": url})
+                })
+                .collect();
+            let because: Vec<Value> = o
+                .reasons
+                .iter()
+                .map(|x| {
+                    let mut v = json!({"question": x.question, "answer": x.answer, "text": x.text});
+                    if let Some(f) = &x.fact {
+                        v["fact"] = json!(f);
+                    }
+                    v
+                })
+                .collect();
+            let mut v = json!({
+                "id": def.id,
+                "group": def.group,
+                "status": o.status,
+                "title": def.title,
+                "summary": def.summary,
+                "applies_from": o.applies_from.map(|d| d.to_string()),
+                "in_force": o.in_force(r.ev.today),
+                "citations": citations,
+                "because": because,
+            });
+            if let Some(s) = r.session
+                && let Some((_, status, note)) = s.follow_up.iter().find(|(id, _, _)| id == &def.id)
+            {
+                v["follow_up"] = json!({"status": status, "note": note});
+            }
+            v
+        })
+        .collect();
+    let unanswered = r.ev.current.map(|c| {
+        let question = &q.questions[c];
+        json!({"id": question.id(), "prompt": question.def.prompt})
+    });
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "aiact_version": env!("CARGO_PKG_VERSION"),
+        "questionnaire": {
+            "id": q.meta.id,
+            "title": q.meta.title,
+            "version": q.meta.version,
+            "logic_hash": q.logic_hash,
+            "text_hash": q.text_hash,
+            "legal_basis": q.meta.legal_basis,
+            "as_of": q.meta.as_of,
+        },
+        "assessment_date": r.ev.today.to_string(),
+        "complete": r.ev.is_complete(),
+        "next_question": unanswered,
+        "answers": serde_json::to_value(effective_answers(q, r.answers, r.ev)).unwrap_or(Value::Null),
+        "outcomes": outcomes,
+        "disclaimer": q.meta.disclaimer,
+    });
+    if let Some(s) = r.session {
+        doc["session"] = json!({
+            "name": s.name,
+            "created": s.created,
+            "updated": s.updated,
+            "notes": s.notes.iter().map(|(q, n)| json!({"question": q, "note": n})).collect::<Vec<_>>(),
+        });
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}

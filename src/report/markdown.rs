@@ -1,0 +1,202 @@
+//! The Markdown report: reads well on a code forge or model hub. Every piece
+//! of text from a questionnaire, session or answers file is escaped, so it can
+//! neither break the table nor inject HTML.
+
+use std::fmt::Write;
+
+use super::{Report, long_date, when_text};
+use crate::engine::{Status, effective_answers};
+
+/// Escapes text for inline Markdown: table pipes, HTML and Markdown syntax.
+/// Newlines become spaces; control characters become visible escapes.
+pub fn md_escape(text: &str) -> String {
+    let text = crate::text::printable_line(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a block of prose, keeping its paragraphs.
+fn md_paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| md_escape(p.trim()))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// A link target safe inside `(...)`.
+fn md_url(url: &str) -> String {
+    let mut out = String::new();
+    for c in crate::text::printable_line(url).chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the report as Markdown.
+pub fn to_markdown(r: &Report) -> String {
+    let q = r.q;
+    let today = r.ev.today;
+    let mut s = String::new();
+    let title = match r.session {
+        Some(info) if !info.name.is_empty() => {
+            format!("{} — {}", md_escape(&q.meta.title), md_escape(&info.name))
+        }
+        _ => md_escape(&q.meta.title),
+    };
+    let _ = writeln!(s, "# {title}\n");
+    let _ = writeln!(s, "- Assessment date: {}", long_date(today));
+    let _ = writeln!(
+        s,
+        "- Questionnaire: {} ({}), version {}",
+        md_escape(&q.meta.title),
+        md_escape(&q.meta.id),
+        md_escape(&q.meta.version)
+    );
+    let _ = writeln!(s, "- Legal basis: {}", md_escape(&q.meta.legal_basis));
+    let _ = writeln!(s, "- Content checked as of: {}", md_escape(&q.meta.as_of));
+    if let Some(info) = r.session {
+        let _ = writeln!(
+            s,
+            "- Session created {}, last changed {}",
+            md_escape(&info.created),
+            md_escape(&info.updated)
+        );
+    }
+    let _ = writeln!(s, "- Made with aiact {}", env!("CARGO_PKG_VERSION"));
+    if !r.ev.is_complete() {
+        let _ = writeln!(
+            s,
+            "\n> **Incomplete assessment.** Outcomes marked *provisional* depend on questions not answered yet."
+        );
+    }
+    let _ = writeln!(s, "\n> {}\n", md_escape(&q.meta.disclaimer));
+
+    // Summary table.
+    let _ = writeln!(s, "## Summary\n");
+    if r.ev.outcomes.is_empty() {
+        let _ = writeln!(s, "No outcome applies.\n");
+    } else {
+        let _ = writeln!(s, "| Outcome | Kind | Status | When |");
+        let _ = writeln!(s, "|---|---|---|---|");
+        for (g, items) in r.grouped() {
+            for o in items {
+                let def = &q.outcomes[o.index].def;
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    md_escape(&def.title),
+                    md_escape(&q.groups[g].title),
+                    status_word(o.status),
+                    when_text(o.applies_from, today)
+                );
+            }
+        }
+        s.push('\n');
+    }
+
+    for (g, items) in r.grouped() {
+        let _ = writeln!(s, "## {}\n", md_escape(&q.groups[g].title));
+        for o in items {
+            let def = &q.outcomes[o.index].def;
+            let marker = if o.status == Status::Provisional {
+                " (provisional)"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "### {}{marker}\n", md_escape(&def.title));
+            let _ = writeln!(
+                s,
+                "`{}` — {}\n",
+                md_escape(&def.id).replace('`', ""),
+                md_escape(&def.summary)
+            );
+            let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
+            let _ = writeln!(s, "- **When:** {}", when_text(o.applies_from, today));
+            if !o.reasons.is_empty() {
+                let label = if o.status == Status::Provisional {
+                    "Depends on"
+                } else {
+                    "Because"
+                };
+                let _ = writeln!(s, "- **{label}:**");
+                for reason in &o.reasons {
+                    let _ = writeln!(s, "  - {}", md_escape(&reason.text));
+                }
+            }
+            let _ = writeln!(s, "- **Sources:**");
+            for c in &def.citations {
+                let (title, pinpoint, url) = q.cite(c);
+                if url.is_empty() {
+                    let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "  - [{}, {}]({})",
+                        md_escape(&title),
+                        md_escape(&pinpoint),
+                        md_url(&url)
+                    );
+                }
+            }
+            if let Some(info) = r.session
+                && let Some((_, status, note)) =
+                    info.follow_up.iter().find(|(id, _, _)| id == &def.id)
+            {
+                let mut line = format!("- **Follow-up:** {}", md_escape(status));
+                if !note.is_empty() {
+                    let _ = write!(line, " — {}", md_escape(note));
+                }
+                let _ = writeln!(s, "{line}");
+            }
+            s.push('\n');
+        }
+    }
+
+    let _ = writeln!(s, "## Answers\n");
+    let effective = effective_answers(q, r.answers, r.ev);
+    let _ = writeln!(s, "| Question | Answer |");
+    let _ = writeln!(s, "|---|---|");
+    for &qi in &r.ev.path {
+        let question = &q.questions[qi];
+        let answer = effective.get(question.id()).map_or_else(
+            || "*not answered*".to_string(),
+            |a| md_escape(&question.describe(a)),
+        );
+        let mut cell = answer;
+        if let Some(info) = r.session
+            && let Some((_, note)) = info.notes.iter().find(|(id, _)| id == question.id())
+        {
+            let _ = write!(cell, " — note: {}", md_escape(note));
+        }
+        let _ = writeln!(s, "| {} | {} |", md_escape(&question.def.prompt), cell);
+    }
+    let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
+    s
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Applies => "applies",
+        Status::Provisional => "provisional",
+    }
+}

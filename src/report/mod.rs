@@ -1,0 +1,109 @@
+//! Reports of an evaluated assessment: Markdown for people and code forges,
+//! JSON for programs. Both are built from one [`Report`] value so they never
+//! disagree.
+
+mod json;
+mod markdown;
+
+use jiff::civil::Date;
+
+pub use json::to_json;
+pub use markdown::{md_escape, to_markdown};
+
+use crate::answers::Answers;
+use crate::engine::{Evaluation, OutcomeResult};
+use crate::questionnaire::Questionnaire;
+
+/// The JSON schema version; later versions add fields, never rename them.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Optional session details shown in reports of saved sessions.
+#[derive(Debug, Clone, Default)]
+pub struct SessionInfo {
+    pub name: String,
+    pub created: String,
+    pub updated: String,
+    /// Notes by question id.
+    pub notes: Vec<(String, String)>,
+    /// Follow-up status by outcome id: (status word, note).
+    pub follow_up: Vec<(String, String, String)>,
+}
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    pub q: &'a Questionnaire,
+    pub answers: &'a Answers,
+    pub ev: &'a Evaluation,
+    pub session: Option<&'a SessionInfo>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(q: &'a Questionnaire, answers: &'a Answers, ev: &'a Evaluation) -> Self {
+        Report {
+            q,
+            answers,
+            ev,
+            session: None,
+        }
+    }
+
+    /// Outcomes grouped as the content declares, groups in their order.
+    pub fn grouped(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
+        self.q
+            .groups_in_order()
+            .into_iter()
+            .map(|g| {
+                let items: Vec<&OutcomeResult> = self
+                    .ev
+                    .outcomes
+                    .iter()
+                    .filter(|o| self.q.outcomes[o.index].group == g)
+                    .collect();
+                (g, items)
+            })
+            .filter(|(_, items)| !items.is_empty())
+            .collect()
+    }
+}
+
+/// "2 August 2026".
+pub fn long_date(d: Date) -> String {
+    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
+}
+
+fn month_name(m: i8) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    .get((m - 1) as usize)
+    .copied()
+    .unwrap_or("?")
+}
+
+/// When an outcome applies, relative to the assessment date.
+pub fn when_text(applies_from: Option<Date>, today: Date) -> String {
+    match applies_from {
+        None => "applies now".to_string(),
+        Some(d) if d <= today => format!("applies since {}", long_date(d)),
+        Some(d) => {
+            let days = (d - today).get_days();
+            format!(
+                "applies from {} (in {} day{})",
+                long_date(d),
+                days,
+                if days == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
