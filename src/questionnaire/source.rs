@@ -104,9 +104,72 @@ fn describe_ron_error(code: &ron::Error, what: &str) -> (String, String) {
             format!("the {what} ends too early (a bracket or quote is not closed)"),
             format!("Close the open bracket or string. {format_hint}"),
         ),
-        E::Message(msg) => (msg.replace("`", "'"), format_hint.to_string()),
-        other => (other.to_string().replace("`", "'"), format_hint.to_string()),
+        E::ExpectedComma => (
+            "expected a comma here (between fields or list items)".to_string(),
+            format_hint.to_string(),
+        ),
+        E::NoSuchStructField { expected, found, outer } => (
+            format!(
+                "unknown field '{found}' in {}; expected one of: {}",
+                thing(outer.as_deref()),
+                expected.join(", ")
+            ),
+            format!("Check the spelling of '{found}'. {format_hint}"),
+        ),
+        E::MissingStructField { field, outer } => (
+            format!("{} is missing the field '{field}'", thing(outer.as_deref())),
+            format!("Add '{field}: ...'. {format_hint}"),
+        ),
+        E::DuplicateStructField { field, outer } => (
+            format!("{} has the field '{field}' twice", thing(outer.as_deref())),
+            format!("Remove one of them. {format_hint}"),
+        ),
+        E::NoSuchEnumVariant { expected, found, outer } => (
+            format!(
+                "unknown kind '{found}' in {}; expected one of: {}",
+                thing(outer.as_deref()),
+                expected.join(", ")
+            ),
+            format!("Check the spelling of '{found}'. {format_hint}"),
+        ),
+        E::Message(msg) => (msg.replace('`', "'"), format_hint.to_string()),
+        other => {
+            let text = other.to_string().replace('`', "'");
+            let mut chars = text.chars();
+            let lowered = match chars.next() {
+                Some(first) => first.to_lowercase().collect::<String>() + chars.as_str(),
+                None => text,
+            };
+            (lowered, format_hint.to_string())
+        }
     }
+}
+
+/// Our name for a serde type, so messages speak of "a question", not `QuestionDef`.
+fn thing(outer: Option<&str>) -> String {
+    let name = match outer {
+        Some("QuestionnaireFile") => "the questionnaire",
+        Some("QuestionDef") => "a question",
+        Some("ChoiceDef") => "an option",
+        Some("OutcomeDef") => "an outcome",
+        Some("FactDef") => "a fact",
+        Some("Group") => "a group",
+        Some("Reference") => "a reference",
+        Some("Citation") => "a citation",
+        Some("Route") => "a route",
+        Some("DateRule") => "an applies_from rule",
+        Some("OptionSet") => "an option set",
+        Some("Estimate") => "an estimate helper",
+        Some("EstimateInput") => "an estimate input",
+        Some("Kind") => "a question kind",
+        Some("Condition") => "a condition",
+        Some("Next") => "a `next`",
+        Some("Scenario") => "the scenario",
+        Some("Answer") => "an answer",
+        Some(other) => return format!("'{other}'"),
+        None => "this place",
+    };
+    name.to_string()
 }
 
 /// Lines where ids are defined, keyed by the place the id is in

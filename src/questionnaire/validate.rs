@@ -355,10 +355,11 @@ pub fn compile(
                     );
                 }
                 let mut out = Vec::with_capacity(routes.len());
+                let has_fallback = routes.iter().any(|r| r.when.is_none());
                 for (ri, r) in routes.iter().enumerate() {
                     let last = ri + 1 == routes.len();
                     match (&r.when, last) {
-                        (Some(_), true) => cx.report(
+                        (Some(_), true) if !has_fallback => cx.report(
                             "questions",
                             "question",
                             &q.id,

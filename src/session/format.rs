@@ -1,0 +1,329 @@
+//! The session file format: one RON file per session, the whole state as one
+//! serialisable value (documented in the README under "Sessions").
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::answers::{Answer, Answers};
+use crate::engine::{Evaluation, Status};
+use crate::error::{Error, Result};
+use crate::questionnaire::{self, Questionnaire, source};
+
+/// The session format this build writes and reads. Bump it, with a migration,
+/// whenever old files would mean something different.
+pub const SESSION_FORMAT_VERSION: u32 = 1;
+
+/// A whole session: what a user answered about one component, and where they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub format_version: u32,
+    /// The component's name as the user typed it; the file name is its slug.
+    pub name: String,
+    pub questionnaire: QuestionnaireRef,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    /// Answers by question id, each with when it was given and a note.
+    #[serde(default)]
+    pub answers: BTreeMap<String, SavedAnswer>,
+    /// Where the user is, so resume reopens exactly there.
+    #[serde(default)]
+    pub position: Position,
+    /// The outcomes as last evaluated, to show what changed on resume.
+    #[serde(default)]
+    pub evaluation: Option<SavedEvaluation>,
+    /// Follow-up per obligation or recommendation, by outcome id.
+    #[serde(default)]
+    pub follow_up: BTreeMap<String, FollowUp>,
+}
+
+/// Which questionnaire a session answers, and which version of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub origin: Origin,
+    pub version: String,
+    pub logic_hash: String,
+    pub text_hash: String,
+}
+
+/// Where the questionnaire comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Origin {
+    /// Shipped inside aiact, found by `QuestionnaireRef::id`.
+    Shipped,
+    /// A file of the user's: its path as given, and a copy of its text so the
+    /// session stays usable when the file moves or disappears.
+    Custom { path: String, text: String },
+}
+
+/// One saved answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedAnswer {
+    pub answer: Answer,
+    pub at: Timestamp,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Where the user was.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// The question on screen, if any.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// The screen, in the app's own words ("question", "results", …).
+    #[serde(default)]
+    pub screen: String,
+}
+
+/// The outcomes as they were last evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedEvaluation {
+    /// The assessment date used (`YYYY-MM-DD`).
+    pub today: String,
+    pub outcomes: Vec<(String, Status)>,
+}
+
+/// How far the user is with an obligation or recommendation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Progress {
+    #[default]
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+impl Progress {
+    /// The words shown in lists and reports.
+    pub fn words(self) -> &'static str {
+        match self {
+            Progress::NotStarted => "not started",
+            Progress::InProgress => "in progress",
+            Progress::Done => "done",
+        }
+    }
+}
+
+/// A follow-up status with the user's note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub status: Progress,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Session {
+    /// A new, empty session on `q`, created `now`.
+    pub fn new(name: &str, q: &Questionnaire, now: Timestamp) -> Result<Session> {
+        let name = super::name::check_name(name)?;
+        Ok(Session {
+            format_version: SESSION_FORMAT_VERSION,
+            name,
+            questionnaire: QuestionnaireRef::of(q)?,
+            created: now,
+            updated: now,
+            answers: BTreeMap::new(),
+            position: Position::default(),
+            evaluation: None,
+            follow_up: BTreeMap::new(),
+        })
+    }
+
+    /// The plain answers value the engine reads.
+    pub fn answers(&self) -> Answers {
+        self.answers
+            .iter()
+            .map(|(id, a)| (id.clone(), a.answer.clone()))
+            .collect()
+    }
+
+    /// Sets (or replaces) an answer, keeping its note.
+    pub fn set_answer(&mut self, question: &str, answer: Answer, now: Timestamp) {
+        let note = self.answers.remove(question).and_then(|a| a.note);
+        self.answers.insert(
+            question.to_string(),
+            SavedAnswer {
+                answer,
+                at: now,
+                note,
+            },
+        );
+        self.updated = now;
+    }
+
+    /// Removes an answer (going back and clearing it).
+    pub fn clear_answer(&mut self, question: &str, now: Timestamp) {
+        if self.answers.remove(question).is_some() {
+            self.updated = now;
+        }
+    }
+
+    /// Sets the note of an answered question; the text is cleaned of control
+    /// characters. Returns false when the question has no answer to note.
+    pub fn set_note(&mut self, question: &str, note: &str, now: Timestamp) -> bool {
+        let Some(a) = self.answers.get_mut(question) else {
+            return false;
+        };
+        let note = crate::text::clean_user_text(note);
+        a.note = (!note.is_empty()).then_some(note);
+        self.updated = now;
+        true
+    }
+
+    /// Sets the follow-up status and note of an outcome.
+    pub fn set_follow_up(&mut self, outcome: &str, status: Progress, note: &str, now: Timestamp) {
+        self.follow_up.insert(
+            outcome.to_string(),
+            FollowUp {
+                status,
+                note: crate::text::clean_user_text(note),
+            },
+        );
+        self.updated = now;
+    }
+
+    /// Records an evaluation, so a later resume or recheck can show changes.
+    pub fn record_evaluation(&mut self, q: &Questionnaire, ev: &Evaluation) {
+        self.evaluation = Some(SavedEvaluation {
+            today: ev.today.to_string(),
+            outcomes: ev.statuses(q),
+        });
+    }
+
+    /// The session as file text.
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .depth_limit(6)
+            .struct_names(false)
+            .separate_tuple_members(false)
+            .enumerate_arrays(false);
+        let body = ron::ser::to_string_pretty(self, config)
+            .expect("a session always serialises: strings, maps and enums only");
+        format!("// aiact session; see the README, section \"Sessions\".\n{body}\n")
+    }
+
+    /// Parses session file text. `path` is how errors name the file; a
+    /// damaged file gives `path:line:col` with a caret.
+    pub fn from_ron(path: &str, text: &str) -> Result<Session> {
+        let text = source::normalise(text);
+        source::check_raw_controls(path, &text)?;
+        let session: Session = source::parse_ron(path, &text, "session")?;
+        if session.format_version != SESSION_FORMAT_VERSION {
+            return Err(Error::Input(format!(
+                "{path}: session format version {} is not supported by this aiact (it reads version {SESSION_FORMAT_VERSION}); use a newer aiact",
+                session.format_version
+            )));
+        }
+        if let Err(e) = super::name::check_name(&session.name) {
+            return Err(Error::Input(format!("{path}: {e}")));
+        }
+        Ok(session)
+    }
+
+    /// Reads a session file from disk.
+    pub fn read(path: &std::path::Path) -> Result<Session> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the session", &e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, col) = source::position(&before, before.len());
+            Error::Syntax {
+                path: shown.clone(),
+                line,
+                col,
+                message: "the session file is not valid UTF-8 text".into(),
+                source_line: source::line_text(&before, line),
+                hint: "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.".into(),
+            }
+        })?;
+        Session::from_ron(&shown, &text)
+    }
+}
+
+impl QuestionnaireRef {
+    /// Refers to a loaded questionnaire: shipped ones by id, others by path
+    /// with an embedded copy of their text.
+    pub fn of(q: &Questionnaire) -> Result<QuestionnaireRef> {
+        let origin = match q.source.strip_prefix("shipped:") {
+            Some(_) => Origin::Shipped,
+            None => {
+                let text = std::fs::read_to_string(&q.source)
+                    .map_err(|e| Error::io(&q.source, "read the questionnaire", &e))?;
+                Origin::Custom {
+                    path: q.source.clone(),
+                    text: source::normalise(&text).into_owned(),
+                }
+            }
+        };
+        Ok(QuestionnaireRef {
+            id: q.meta.id.clone(),
+            origin,
+            version: q.meta.version.clone(),
+            logic_hash: q.logic_hash.clone(),
+            text_hash: q.text_hash.clone(),
+        })
+    }
+
+    /// Loads the questionnaire as it is now: the shipped one, or for a custom
+    /// one the file at its path if it still loads, else the embedded copy.
+    pub fn load_current(&self) -> Result<Questionnaire> {
+        match &self.origin {
+            Origin::Shipped => questionnaire::load_shipped(&self.id).unwrap_or_else(|| {
+                Err(Error::Input(format!(
+                    "the session uses the questionnaire \"{}\", which this aiact does not ship; `aiact questionnaires` lists those it does",
+                    crate::text::printable_line(&self.id)
+                )))
+            }),
+            Origin::Custom { path, .. } => {
+                if std::path::Path::new(path).is_file()
+                    && let Ok(q) = questionnaire::load_path(std::path::Path::new(path))
+                {
+                    return Ok(q);
+                }
+                self.load_embedded()
+            }
+        }
+    }
+
+    /// Loads the embedded copy of a custom questionnaire exactly as saved.
+    pub fn load_embedded(&self) -> Result<Questionnaire> {
+        match &self.origin {
+            Origin::Shipped => self.load_current(),
+            Origin::Custom { path, text } => {
+                let mut q = questionnaire::load_str(&format!("{path} (copy in the session)"), text)?;
+                q.source = path.clone();
+                Ok(q)
+            }
+        }
+    }
+
+    /// Updates the reference to a (possibly newer) questionnaire, keeping the
+    /// embedded copy when the file can no longer be read.
+    pub fn refresh(&mut self, q: &Questionnaire) {
+        if let Origin::Custom { path, text } = &mut self.origin {
+            // Re-embed only the text that produced `q`, never a broken file.
+            if let Ok(now) = std::fs::read_to_string(&q.source) {
+                let now = source::normalise(&now).into_owned();
+                if questionnaire::load_str(&q.source, &now)
+                    .is_ok_and(|fresh| fresh.text_hash == q.text_hash)
+                {
+                    *path = q.source.clone();
+                    *text = now;
+                }
+            }
+        }
+        self.id = q.meta.id.clone();
+        self.version = q.meta.version.clone();
+        self.logic_hash = q.logic_hash.clone();
+        self.text_hash = q.text_hash.clone();
+    }
+}

@@ -1,0 +1,387 @@
+//! The data folder: one `<slug>.ron` per session, `<slug>.lock` beside it
+//! while open, and dot-files for saves in progress.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::format::Session;
+use super::lock::{Lock, LockAttempt};
+use super::name::{check_name, name_key, slug_of};
+use super::write::{RealStorage, Storage, write_atomic};
+use crate::engine::{Change, Evaluation, diff, evaluate, resolve_answers};
+use crate::error::{Error, Result};
+use crate::questionnaire::Questionnaire;
+use crate::text::printable_line;
+
+/// The folder where sessions live, and how files in it are written.
+#[derive(Clone)]
+pub struct Store {
+    dir: PathBuf,
+    storage: Arc<dyn Storage>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).finish()
+    }
+}
+
+/// One entry of [`Store::list`]: a session, or a file that could not be read.
+#[derive(Debug)]
+pub struct Listed {
+    pub path: PathBuf,
+    pub session: Result<Session>,
+}
+
+/// A session opened for work: the questionnaire as it is now, the session
+/// brought up to date with it, and what that changed.
+#[derive(Debug)]
+pub struct Opened {
+    pub path: PathBuf,
+    pub session: Session,
+    pub questionnaire: Questionnaire,
+    pub evaluation: Evaluation,
+    pub migration: Migration,
+    /// `None` when opened read-only.
+    pub lock: Option<Lock>,
+}
+
+impl Opened {
+    /// Whether saving is allowed (we hold the lock).
+    pub fn read_only(&self) -> bool {
+        self.lock.is_none()
+    }
+}
+
+/// What resuming found against the questionnaire as it is now.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Migration {
+    /// The questionnaire's routes or conditions changed since the last save.
+    pub logic_changed: bool,
+    /// Only wording changed: noted, not alarmed.
+    pub text_changed: bool,
+    /// (version saved with, version now) when they differ.
+    pub version_change: Option<(String, String)>,
+    /// Answers that no longer fit (removed questions or options), taken out
+    /// of the session: (question id, the answer as saved, why).
+    pub dropped: Vec<(String, crate::answers::Answer, String)>,
+    /// Outcomes whose status differs from the last saved evaluation.
+    pub changes: Vec<Change>,
+    /// The question to show: where the user was, or after a logic change the
+    /// first question that now needs an answer.
+    pub landing: Option<String>,
+}
+
+/// How to open a session when someone else holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Lock it; fail with [`Error::Environment`] if it is held.
+    Lock,
+    /// Lock it if free, else open read-only.
+    LockOrReadOnly,
+    /// Open read-only without locking (reports, lists).
+    ReadOnly,
+    /// Take the lock over whoever holds it (the user agreed).
+    TakeOver,
+}
+
+impl Store {
+    /// The platform's data folder for aiact, if the platform has one.
+    pub fn default_dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "aiact").map(|d| d.data_dir().join("sessions"))
+    }
+
+    /// Opens (creating, private to the user) the data folder `dir`.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Store> {
+        Store::with_storage(dir, Arc::new(RealStorage))
+    }
+
+    /// Like [`Store::open`] with another storage (tests inject failures).
+    pub fn with_storage(dir: impl Into<PathBuf>, storage: Arc<dyn Storage>) -> Result<Store> {
+        let dir = dir.into();
+        if !dir.is_dir() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder
+                .create(&dir)
+                .map_err(|e| Error::io(&dir, "create the session folder", &e))?;
+        }
+        Ok(Store { dir, storage })
+    }
+
+    /// The folder this store reads and writes.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The storage saves go through (for a [`super::Saver`]).
+    pub fn storage(&self) -> Arc<dyn Storage> {
+        self.storage.clone()
+    }
+
+    /// The file of the session called `name` (checked).
+    pub fn path_for(&self, name: &str) -> Result<PathBuf> {
+        let name = check_name(name)?;
+        Ok(self.dir.join(format!("{}.ron", slug_of(&name))))
+    }
+
+    /// The lock file of a session file.
+    pub fn lock_path(session_file: &Path) -> PathBuf {
+        session_file.with_extension("lock")
+    }
+
+    /// Every session file in the folder, readable or not, sorted by file
+    /// name. Temporary, lock and other files are ignored.
+    pub fn list(&self) -> Result<Vec<Listed>> {
+        let entries = std::fs::read_dir(&self.dir)
+            .map_err(|e| Error::io(&self.dir, "read the session folder", &e))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                name.is_some_and(|n| !n.starts_with('.') && n.ends_with(".ron")) && p.is_file()
+            })
+            .collect();
+        paths.sort();
+        Ok(paths
+            .into_iter()
+            .map(|path| Listed {
+                session: Session::read(&path),
+                path,
+            })
+            .collect())
+    }
+
+    /// The sessions that read, newest change first.
+    pub fn most_recent(&self) -> Result<Option<Session>> {
+        let mut sessions: Vec<Session> = self
+            .list()?
+            .into_iter()
+            .filter_map(|l| l.session.ok())
+            .collect();
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.updated));
+        Ok(sessions.into_iter().next())
+    }
+
+    /// Refuses a name whose file is taken, naming the session that has it.
+    fn check_free(&self, name: &str) -> Result<PathBuf> {
+        let path = self.path_for(name)?;
+        if path.exists() {
+            let holder = Session::read(&path)
+                .map(|s| s.name)
+                .unwrap_or_else(|_| "a damaged session".into());
+            let how = if name_key(&holder) == name_key(name) && holder != name.trim() {
+                " (names that differ only by case or accents are the same name)"
+            } else {
+                ""
+            };
+            return Err(Error::Input(format!(
+                "a session named \"{}\" already exists in {}{how}; choose another name",
+                printable_line(&holder),
+                self.dir.display()
+            )));
+        }
+        Ok(path)
+    }
+
+    /// Saves a new session; refuses a name already taken.
+    pub fn create(&self, session: &Session) -> Result<PathBuf> {
+        let path = self.check_free(&session.name)?;
+        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
+        Ok(path)
+    }
+
+    /// Saves a session over its file, durably and atomically.
+    pub fn save(&self, session: &Session) -> Result<PathBuf> {
+        let path = self.path_for(&session.name)?;
+        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
+        Ok(path)
+    }
+
+    /// Finds a session by name (any case or normalisation of it).
+    pub fn find(&self, name: &str) -> Result<PathBuf> {
+        let path = self.path_for(name)?;
+        if !path.is_file() {
+            return Err(Error::Input(format!(
+                "there is no session named \"{}\" in {}; `aiact list` shows the sessions there",
+                printable_line(name),
+                self.dir.display()
+            )));
+        }
+        Ok(path)
+    }
+
+    /// Loads a session by name.
+    pub fn load(&self, name: &str) -> Result<Session> {
+        Session::read(&self.find(name)?)
+    }
+
+    /// Locks a session's file.
+    pub fn lock(&self, session_file: &Path) -> Result<LockAttempt> {
+        Lock::acquire(&Store::lock_path(session_file))
+    }
+
+    /// Locks a session, failing with who holds it.
+    pub fn lock_or_fail(&self, session_file: &Path) -> Result<Lock> {
+        match self.lock(session_file)? {
+            LockAttempt::Acquired(l) => Ok(l),
+            LockAttempt::HeldHere(info) | LockAttempt::HeldElsewhere(info) => {
+                Err(Error::Environment(format!(
+                    "{}: the session is open in another aiact ({}); close it there first",
+                    session_file.display(),
+                    info.describe()
+                )))
+            }
+        }
+    }
+
+    /// Opens a session for work: locks it as `mode` says, loads the
+    /// questionnaire as it is now and brings the session up to date
+    /// (see [`migrate`]). Nothing is written.
+    pub fn open_session(&self, name: &str, mode: OpenMode, today: Date) -> Result<Opened> {
+        let path = self.find(name)?;
+        let lock = match mode {
+            OpenMode::ReadOnly => None,
+            OpenMode::Lock => Some(self.lock_or_fail(&path)?),
+            OpenMode::TakeOver => Some(Lock::take_over(&Store::lock_path(&path))?),
+            OpenMode::LockOrReadOnly => match self.lock(&path)? {
+                LockAttempt::Acquired(l) => Some(l),
+                LockAttempt::HeldHere(_) => None,
+                LockAttempt::HeldElsewhere(info) => {
+                    return Err(Error::Environment(format!(
+                        "{}: the session is open on another computer ({}); if that aiact is no longer running, open it with --take-over",
+                        path.display(),
+                        info.describe()
+                    )));
+                }
+            },
+        };
+        let mut session = Session::read(&path)?;
+        let q = session.questionnaire.load_current()?;
+        let (evaluation, migration) = migrate(&mut session, &q, today);
+        Ok(Opened {
+            path,
+            session,
+            questionnaire: q,
+            evaluation,
+            migration,
+            lock,
+        })
+    }
+
+    /// Deletes a session (refused while another aiact has it open).
+    pub fn delete(&self, name: &str) -> Result<PathBuf> {
+        let path = self.find(name)?;
+        let lock = self.lock_or_fail(&path)?;
+        std::fs::remove_file(&path).map_err(|e| Error::io(&path, "delete the session", &e))?;
+        drop(lock);
+        Ok(path)
+    }
+
+    /// Renames a session: a new file under the new name, then the old one
+    /// removed. Refused when the new name is taken.
+    pub fn rename(&self, old: &str, new: &str, now: Timestamp) -> Result<PathBuf> {
+        let old_path = self.find(old)?;
+        let new_name = check_name(new)?;
+        let new_path = self.path_for(&new_name)?;
+        let _lock = self.lock_or_fail(&old_path)?;
+        if new_path != old_path {
+            self.check_free(&new_name)?;
+        }
+        let mut session = Session::read(&old_path)?;
+        session.name = new_name;
+        session.updated = now;
+        write_atomic(self.storage.as_ref(), &new_path, session.to_ron().as_bytes())?;
+        if new_path != old_path {
+            std::fs::remove_file(&old_path)
+                .map_err(|e| Error::io(&old_path, "remove the old session file", &e))?;
+        }
+        Ok(new_path)
+    }
+
+    /// Writes a session to a file anywhere (self-contained: a custom
+    /// questionnaire travels inside). Refuses to overwrite a file.
+    pub fn export(&self, name: &str, file: &Path) -> Result<()> {
+        let session = self.load(name)?;
+        if file.exists() {
+            return Err(Error::Input(format!(
+                "{}: the file exists; choose another file name",
+                file.display()
+            )));
+        }
+        write_atomic(self.storage.as_ref(), file, session.to_ron().as_bytes())
+    }
+
+    /// Imports a session file, under `as_name` if given. A name clash is
+    /// refused, so an import never replaces a session.
+    pub fn import(&self, file: &Path, as_name: Option<&str>) -> Result<Session> {
+        let mut session = Session::read(file)?;
+        if let Some(name) = as_name {
+            session.name = check_name(name)?;
+        }
+        let path = self.path_for(&session.name)?;
+        if path.exists() {
+            let e = self.check_free(&session.name).err();
+            let msg = e.map(|e| e.to_string()).unwrap_or_default();
+            return Err(Error::Input(format!(
+                "{msg}; import it under another name with --as NEW"
+            )));
+        }
+        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
+        Ok(session)
+    }
+}
+
+/// Brings a session up to date with the questionnaire as it is now:
+/// drops answers that no longer fit (listing them), decides where the user
+/// lands, diffs the outcomes against the saved evaluation and records the new
+/// one. Pure: the caller decides whether to save.
+pub fn migrate(session: &mut Session, q: &Questionnaire, today: Date) -> (Evaluation, Migration) {
+    let saved = &session.questionnaire;
+    let mut m = Migration {
+        logic_changed: saved.logic_hash != q.logic_hash,
+        text_changed: saved.logic_hash == q.logic_hash && saved.text_hash != q.text_hash,
+        version_change: (saved.version != q.meta.version)
+            .then(|| (saved.version.clone(), q.meta.version.clone())),
+        ..Migration::default()
+    };
+    let (_, problems) = resolve_answers(q, &session.answers());
+    for p in problems {
+        if let Some(saved) = session.answers.remove(&p.question) {
+            m.dropped.push((p.question, saved.answer, p.message));
+        }
+    }
+    let ev = evaluate(q, &session.answers(), today);
+    let before = session
+        .evaluation
+        .as_ref()
+        .map(|e| e.outcomes.clone())
+        .unwrap_or_default();
+    let after = ev.statuses(q);
+    if session.evaluation.is_some() {
+        m.changes = diff(&before, &after);
+    }
+    let current = ev.current.map(|c| q.questions[c].id().to_string());
+    let stored = session.position.question.clone().filter(|id| {
+        q.question_index(id)
+            .is_some_and(|i| ev.path.contains(&i))
+    });
+    m.landing = if m.logic_changed || !m.dropped.is_empty() {
+        current.or(stored)
+    } else {
+        stored.or(current)
+    };
+    session.position.question = m.landing.clone();
+    session.questionnaire.refresh(q);
+    session.record_evaluation(q, &ev);
+    (ev, m)
+}

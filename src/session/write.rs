@@ -1,0 +1,240 @@
+//! Durable, atomic writes through a seam, and a background saver.
+//!
+//! A save writes a temporary file in the same folder, syncs it, renames it
+//! over the old file and syncs the folder: at every instant the file on disk
+//! is either the old session or the new one, never a mixture. Every step goes
+//! through [`Storage`], so tests can make any step fail (short write, failed
+//! sync, failed rename) and check the old file is intact and the error said.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crate::error::{Error, Result};
+
+/// A file being written.
+pub trait TempFile: Write + Send {
+    /// Flushes the file's data to the disk (`fsync`).
+    fn sync(&mut self) -> io::Result<()>;
+}
+
+/// The file-system operations a durable save needs. The real one is
+/// [`RealStorage`]; tests wrap it to inject failures.
+pub trait Storage: Send + Sync {
+    /// Creates a new file (failing if it exists), private to the user.
+    fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>>;
+    /// Renames `from` over `to`, atomically.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Syncs a folder, so a rename in it survives a power cut.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Removes a file (a temporary file after a failure).
+    fn remove(&self, path: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealStorage;
+
+struct RealFile(std::fs::File);
+
+impl Write for RealFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl TempFile for RealFile {
+    fn sync(&mut self) -> io::Result<()> {
+        self.0.sync_all()
+    }
+}
+
+impl Storage for RealStorage {
+    fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        Ok(Box::new(RealFile(options.open(path)?)))
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        std::fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            std::fs::File::open(dir)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(())
+        }
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+}
+
+/// Names of temporary files start with a dot and end with `.tmp`, so `list`
+/// can ignore them and nobody mistakes them for sessions.
+pub fn temp_path(target: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let file = target
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{file}.{}-{n}.tmp", std::process::id()))
+}
+
+/// Writes `bytes` to `target` durably and atomically: temporary file in the
+/// same folder, write, sync, rename, sync the folder. On failure the old file
+/// is untouched, the temporary file is removed, and the error names the step.
+pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = temp_path(target);
+    let fail = |action: &'static str, e: io::Error| {
+        let _ = storage.remove(&temp);
+        Error::io(target, action, &e)
+    };
+    let mut file = storage
+        .create_new(&temp)
+        .map_err(|e| Error::io(&temp, "create a temporary file to save the session", &e))?;
+    file.write_all(bytes)
+        .map_err(|e| fail("save the session (writing failed; the previous version is intact)", e))?;
+    file.flush()
+        .map_err(|e| fail("save the session (writing failed; the previous version is intact)", e))?;
+    file.sync()
+        .map_err(|e| fail("save the session (syncing to disk failed; the previous version is intact)", e))?;
+    drop(file);
+    storage
+        .rename(&temp, target)
+        .map_err(|e| fail("save the session (replacing the file failed; the previous version is intact)", e))?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    storage
+        .sync_dir(dir)
+        .map_err(|e| Error::io(dir, "sync the session folder after saving", &e))?;
+    Ok(())
+}
+
+/// What the background saver reports back.
+#[derive(Debug)]
+pub struct SaveReport {
+    /// The sequence number of the save; every save up to it is now on disk
+    /// when `result` is `Ok`.
+    pub seq: u64,
+    pub result: Result<()>,
+}
+
+enum Job {
+    Save {
+        seq: u64,
+        path: PathBuf,
+        bytes: Vec<u8>,
+    },
+    Stop,
+}
+
+/// Saves off the UI thread. Each [`Saver::save`] returns a sequence number;
+/// a [`SaveReport`] with that number (or a later one) and `Ok` means the
+/// answer is *confirmed*: on disk, surviving a crash. Queued saves of the same
+/// file are coalesced: only the newest is written, and its report confirms
+/// the ones before it.
+pub struct Saver {
+    next: u64,
+    jobs: Sender<Job>,
+    reports: Receiver<SaveReport>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Saver {
+    /// Starts the saver thread.
+    pub fn spawn(storage: std::sync::Arc<dyn Storage>) -> Saver {
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (report_tx, reports) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("aiact-saver".into())
+            .spawn(move || {
+                while let Ok(mut job) = job_rx.recv() {
+                    // Coalesce: take the newest queued job.
+                    while let Ok(newer) = job_rx.try_recv() {
+                        let stop = matches!(newer, Job::Stop);
+                        if stop {
+                            if let Job::Save { seq, path, bytes } = job {
+                                let result = write_atomic(storage.as_ref(), &path, &bytes);
+                                let _ = report_tx.send(SaveReport { seq, result });
+                            }
+                            return;
+                        }
+                        job = newer;
+                    }
+                    match job {
+                        Job::Save { seq, path, bytes } => {
+                            let result = write_atomic(storage.as_ref(), &path, &bytes);
+                            if report_tx.send(SaveReport { seq, result }).is_err() {
+                                return;
+                            }
+                        }
+                        Job::Stop => return,
+                    }
+                }
+            })
+            .expect("the saver thread starts");
+        Saver {
+            next: 1,
+            jobs,
+            reports,
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues a save of `bytes` to `path` and returns its sequence number.
+    pub fn save(&mut self, path: PathBuf, bytes: Vec<u8>) -> u64 {
+        let seq = self.next;
+        self.next += 1;
+        let _ = self.jobs.send(Job::Save { seq, path, bytes });
+        seq
+    }
+
+    /// A report, if one has arrived (never blocks: for the UI loop).
+    pub fn try_report(&self) -> Option<SaveReport> {
+        self.reports.try_recv().ok()
+    }
+
+    /// Waits for a report up to `timeout`.
+    pub fn wait_report(&self, timeout: std::time::Duration) -> Option<SaveReport> {
+        self.reports.recv_timeout(timeout).ok()
+    }
+
+    /// Writes what is queued, stops the thread and returns the remaining
+    /// reports (call on quit so nothing confirmed is lost).
+    pub fn finish(mut self) -> Vec<SaveReport> {
+        self.stop();
+        self.reports.try_iter().collect()
+    }
+
+    fn stop(&mut self) {
+        let _ = self.jobs.send(Job::Stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Saver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

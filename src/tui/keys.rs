@@ -1,0 +1,488 @@
+//! Key bindings: one table per mode, each binding with the words the help
+//! overlay shows. Behaviour and help are read from the same table, so the help
+//! can never drift from what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What the user can ask for. Both the vocabulary of the key tables and what
+/// [`super::App::update`] consumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Suspend,
+    Up,
+    Down,
+    /// Confirm the answer, start the selected item, jump to the selected answer.
+    Confirm,
+    /// Tick or untick a checkbox; expand or collapse an outcome.
+    Toggle,
+    /// Pick option n (0-based) with a digit key.
+    Pick(u8),
+    Back,
+    /// Move focus between the main panel and the answers panel.
+    SwitchPanel,
+    ToggleHelpPanel,
+    ShowHelp,
+    CloseOverlay,
+    Note,
+    ShowResults,
+    CycleStatus,
+    Export,
+    PageUp,
+    PageDown,
+    /// Leave a text or number input (keeping what was typed).
+    LeaveInput,
+    InsertChar(char),
+    DeleteBack,
+    DeleteForward,
+    CursorLeft,
+    CursorRight,
+    Home,
+    End,
+    NextField,
+    Cancel,
+}
+
+/// Which table is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Start,
+    Question,
+    Input,
+    Answers,
+    Results,
+    Confirm,
+    Help,
+}
+
+impl Mode {
+    /// The title of the help overlay for this mode.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Start => "Start",
+            Mode::Question => "Answering a question",
+            Mode::Input => "Typing",
+            Mode::Answers => "Answers so far",
+            Mode::Results => "Results",
+            Mode::Confirm => "Confirm a change",
+            Mode::Help => "Help",
+        }
+    }
+}
+
+type Key = (KeyCode, KeyModifiers);
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+/// One binding: the keys, how the help names them, what they do.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in help and hints, e.g. `↑/k`.
+    pub label: &'static str,
+    pub action: Action,
+    pub desc: &'static str,
+    /// Shown in the footer line as well as in the help overlay.
+    pub hint: bool,
+}
+
+const fn b(
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    desc: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        action,
+        desc,
+        hint,
+    }
+}
+
+const UP: &[Key] = &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)];
+const DOWN: &[Key] = &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)];
+const ENTER: &[Key] = &[(KeyCode::Enter, NONE)];
+const HELP: &[Key] = &[(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)];
+const QUIT: &[Key] = &[(KeyCode::Char('q'), NONE)];
+const PGUP: &[Key] = &[(KeyCode::PageUp, NONE)];
+const PGDN: &[Key] = &[(KeyCode::PageDown, NONE)];
+const DIGITS: &[Key] = &[
+    (KeyCode::Char('1'), NONE),
+    (KeyCode::Char('2'), NONE),
+    (KeyCode::Char('3'), NONE),
+    (KeyCode::Char('4'), NONE),
+    (KeyCode::Char('5'), NONE),
+    (KeyCode::Char('6'), NONE),
+    (KeyCode::Char('7'), NONE),
+    (KeyCode::Char('8'), NONE),
+    (KeyCode::Char('9'), NONE),
+];
+
+/// Bindings in force in every mode, listed last in the help.
+pub const GLOBAL: &[Binding] = &[
+    b(
+        &[(KeyCode::Char('c'), CTRL)],
+        "Ctrl+C",
+        Action::Quit,
+        "quit (every answer is already kept)",
+        false,
+    ),
+    b(
+        &[(KeyCode::Char('z'), CTRL)],
+        "Ctrl+Z",
+        Action::Suspend,
+        "suspend to the shell (`fg` brings it back)",
+        false,
+    ),
+];
+
+const START: &[Binding] = &[
+    b(UP, "↑/k", Action::Up, "previous item", false),
+    b(DOWN, "↓/j", Action::Down, "next item", false),
+    b(
+        ENTER,
+        "Enter",
+        Action::Confirm,
+        "start or resume the selected item",
+        true,
+    ),
+    b(HELP, "?", Action::ShowHelp, "show these keys", true),
+    b(
+        &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
+        "q/Esc",
+        Action::Quit,
+        "quit",
+        true,
+    ),
+];
+
+const QUESTION: &[Binding] = &[
+    b(UP, "↑/k", Action::Up, "previous option", false),
+    b(DOWN, "↓/j", Action::Down, "next option", false),
+    b(
+        ENTER,
+        "Enter",
+        Action::Confirm,
+        "confirm the answer (or start typing in a field)",
+        true,
+    ),
+    b(
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        Action::Toggle,
+        "tick or untick a checkbox",
+        false,
+    ),
+    b(
+        DIGITS,
+        "1–9",
+        Action::Pick(0),
+        "pick that option (ticks it in a checklist)",
+        false,
+    ),
+    b(
+        &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
+        "Bksp/Esc",
+        Action::Back,
+        "back to the previous question",
+        true,
+    ),
+    b(
+        &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
+        "Tab",
+        Action::SwitchPanel,
+        "go to the answers so far (to change one)",
+        true,
+    ),
+    b(
+        &[(KeyCode::Char('h'), NONE)],
+        "h",
+        Action::ToggleHelpPanel,
+        "show or hide help, why we ask, sources",
+        true,
+    ),
+    b(PGUP, "PgUp", Action::PageUp, "scroll the help up", false),
+    b(PGDN, "PgDn", Action::PageDown, "scroll the help down", false),
+    b(
+        &[(KeyCode::Char('n'), NONE)],
+        "n",
+        Action::Note,
+        "write a note on this answer",
+        true,
+    ),
+    b(
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        Action::ShowResults,
+        "see the results so far",
+        true,
+    ),
+    b(HELP, "?", Action::ShowHelp, "show all keys", true),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+];
+
+const INPUT: &[Binding] = &[
+    b(
+        ENTER,
+        "Enter",
+        Action::Confirm,
+        "confirm what you typed",
+        true,
+    ),
+    b(
+        &[(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::LeaveInput,
+        "leave the field",
+        true,
+    ),
+    b(
+        &[(KeyCode::Backspace, NONE)],
+        "Bksp",
+        Action::DeleteBack,
+        "delete before the cursor",
+        false,
+    ),
+    b(
+        &[(KeyCode::Delete, NONE)],
+        "Del",
+        Action::DeleteForward,
+        "delete at the cursor",
+        false,
+    ),
+    b(
+        &[(KeyCode::Left, NONE)],
+        "←",
+        Action::CursorLeft,
+        "move the cursor left",
+        false,
+    ),
+    b(
+        &[(KeyCode::Right, NONE)],
+        "→",
+        Action::CursorRight,
+        "move the cursor right",
+        false,
+    ),
+    b(
+        &[(KeyCode::Home, NONE), (KeyCode::Char('a'), CTRL)],
+        "Home",
+        Action::Home,
+        "start of the line",
+        false,
+    ),
+    b(
+        &[(KeyCode::End, NONE), (KeyCode::Char('e'), CTRL)],
+        "End",
+        Action::End,
+        "end of the line",
+        false,
+    ),
+    b(
+        &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
+        "Tab",
+        Action::NextField,
+        "next field (estimate helper)",
+        false,
+    ),
+    b(UP, "↑", Action::Up, "previous field or option", false),
+    b(DOWN, "↓", Action::Down, "next field or option", false),
+];
+
+const ANSWERS: &[Binding] = &[
+    b(UP, "↑/k", Action::Up, "previous answer", false),
+    b(DOWN, "↓/j", Action::Down, "next answer", false),
+    b(
+        ENTER,
+        "Enter",
+        Action::Confirm,
+        "go back to this question",
+        true,
+    ),
+    b(
+        &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE), (KeyCode::Esc, NONE)],
+        "Tab/Esc",
+        Action::SwitchPanel,
+        "back to the main panel",
+        true,
+    ),
+    b(HELP, "?", Action::ShowHelp, "show all keys", true),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+];
+
+const RESULTS: &[Binding] = &[
+    b(UP, "↑/k", Action::Up, "previous outcome", false),
+    b(DOWN, "↓/j", Action::Down, "next outcome", false),
+    b(
+        &[(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)],
+        "Enter",
+        Action::Toggle,
+        "open or close the outcome's details",
+        true,
+    ),
+    b(
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        Action::CycleStatus,
+        "change its follow-up status",
+        true,
+    ),
+    b(
+        &[(KeyCode::Char('e'), NONE)],
+        "e",
+        Action::Export,
+        "export a Markdown report",
+        true,
+    ),
+    b(
+        &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
+        "Tab",
+        Action::SwitchPanel,
+        "go to the answers (to change one)",
+        true,
+    ),
+    b(
+        &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
+        "Bksp/Esc",
+        Action::Back,
+        "back to the questions",
+        false,
+    ),
+    b(PGUP, "PgUp", Action::PageUp, "scroll up", false),
+    b(PGDN, "PgDn", Action::PageDown, "scroll down", false),
+    b(HELP, "?", Action::ShowHelp, "show all keys", true),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+];
+
+const CONFIRM: &[Binding] = &[
+    b(
+        &[(KeyCode::Enter, NONE), (KeyCode::Char('y'), NONE)],
+        "Enter/y",
+        Action::Confirm,
+        "change the answer",
+        true,
+    ),
+    b(
+        &[(KeyCode::Esc, NONE), (KeyCode::Char('n'), NONE)],
+        "Esc/n",
+        Action::Cancel,
+        "keep the old answer",
+        true,
+    ),
+];
+
+const HELP_MODE: &[Binding] = &[
+    b(
+        &[
+            (KeyCode::Esc, NONE),
+            (KeyCode::Char('?'), NONE),
+            (KeyCode::Char('q'), NONE),
+            (KeyCode::Enter, NONE),
+        ],
+        "Esc/?",
+        Action::CloseOverlay,
+        "close this help",
+        true,
+    ),
+];
+
+/// The table of a mode (without the global bindings).
+pub fn table(mode: Mode) -> &'static [Binding] {
+    match mode {
+        Mode::Start => START,
+        Mode::Question => QUESTION,
+        Mode::Input => INPUT,
+        Mode::Answers => ANSWERS,
+        Mode::Results => RESULTS,
+        Mode::Confirm => CONFIRM,
+        Mode::Help => HELP_MODE,
+    }
+}
+
+fn matches(key: &KeyEvent, (code, mods): &Key) -> bool {
+    // Terminals differ on whether `?` or `A` carry SHIFT; ignore it for characters.
+    let strip = |m: KeyModifiers| match key.code {
+        KeyCode::Char(_) | KeyCode::BackTab => m - KeyModifiers::SHIFT,
+        _ => m,
+    };
+    key.code == *code && strip(key.modifiers) == strip(*mods)
+}
+
+/// The action a key means in a mode, if any. In [`Mode::Input`] an unbound
+/// printable character types itself.
+pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Action> {
+    for binding in GLOBAL.iter().chain(table(mode)) {
+        if binding.keys.iter().any(|k| matches(key, k)) {
+            return Some(match (binding.action, key.code) {
+                (Action::Pick(_), KeyCode::Char(d)) if d.is_ascii_digit() => {
+                    Action::Pick((d as u8 - b'1').min(8))
+                }
+                (a, _) => a,
+            });
+        }
+    }
+    if mode == Mode::Input
+        && let KeyCode::Char(c) = key.code
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return Some(Action::InsertChar(c));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn every_mode_can_quit_or_leave_and_has_descriptions() {
+        for mode in [
+            Mode::Start,
+            Mode::Question,
+            Mode::Input,
+            Mode::Answers,
+            Mode::Results,
+            Mode::Confirm,
+            Mode::Help,
+        ] {
+            assert_eq!(
+                lookup(mode, &key(KeyCode::Char('c'), CTRL)),
+                Some(Action::Quit)
+            );
+            for binding in table(mode) {
+                assert!(!binding.desc.is_empty() && !binding.label.is_empty());
+                assert!(!binding.keys.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn typing_in_an_input_is_not_a_binding() {
+        assert_eq!(
+            lookup(Mode::Input, &key(KeyCode::Char('q'), NONE)),
+            Some(Action::InsertChar('q'))
+        );
+        assert_eq!(
+            lookup(Mode::Question, &key(KeyCode::Char('q'), NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            lookup(Mode::Question, &key(KeyCode::Char('3'), NONE)),
+            Some(Action::Pick(2))
+        );
+        assert_eq!(
+            lookup(Mode::Question, &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::ShowHelp)
+        );
+    }
+}
