@@ -12,6 +12,7 @@ pub mod error;
 pub mod questionnaire;
 pub mod report;
 pub mod scenario;
+pub mod synth;
 pub mod session;
 pub mod text;
 

@@ -47,6 +47,53 @@ pub enum Command {
     },
     /// List the shipped questionnaires.
     Questionnaires,
+    /// Start a new saved assessment (session).
+    New(NewArgs),
+    /// Reopen a saved session where you left it (default: the last changed).
+    Resume(ResumeArgs),
+    /// List saved sessions: progress, outcomes, follow-up; damaged files are marked.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Write a report of a saved session (a name or a session file).
+    Report(ReportArgs),
+    /// Re-evaluate a session against the shipped questionnaire and the date; show what changed.
+    Recheck {
+        /// The session's name.
+        name: String,
+    },
+    /// Delete a saved session (asks first unless --yes).
+    Delete {
+        /// The session's name.
+        name: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Rename a saved session.
+    Rename {
+        /// The current name.
+        old: String,
+        /// The new name.
+        new: String,
+    },
+    /// Write a saved session to a self-contained file (to move it to another machine).
+    Export {
+        /// The session's name.
+        name: String,
+        /// The file to write.
+        file: PathBuf,
+    },
+    /// Import a session file written by `export`.
+    Import {
+        /// The session file.
+        file: PathBuf,
+        /// Import it under this name (needed when the name is taken).
+        #[arg(long = "as", value_name = "NEW")]
+        as_name: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -69,5 +116,60 @@ pub struct RunArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Markdown,
+    Json,
+}
+
+/// Arguments of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The component's name (also the session's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A questionnaire file or shipped id (default: eu-ai-act-oss).
+    #[arg(long, value_name = "FILE|ID")]
+    pub questionnaire: Option<String>,
+    /// Pre-fill answers from an answers file.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+}
+
+/// Arguments of `resume`.
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The session's name (default: the one changed last).
+    pub name: Option<String>,
+    /// Open it read-only even if nobody else has it open.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Take the session over from another aiact (after checking it is not running).
+    #[arg(long)]
+    pub take_over: bool,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A session's name, or a session file.
+    pub session: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    ModelCard,
+}
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
     Json,
 }

@@ -87,16 +87,25 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `All` short-circuits on false and `Any` on true (`decisive`): the
-    /// reasons are those of the decisive parts, or of every part when none is.
+    /// `All` is decided by a false part and `Any` by a true one (`decisive`):
+    /// the reasons are those of every decisive part, or of every part when
+    /// none is.
     fn combine(&self, cs: &[Cond], decisive: Tri) -> (Tri, Vec<Reason>) {
         let mut unknown_reasons = Vec::new();
         let mut other_reasons = Vec::new();
+        let mut decisive_reasons = Vec::new();
         let mut any_unknown = false;
+        let mut decided = false;
         for c in cs {
             let (t, r) = self.eval_inner(c);
             if t == decisive {
-                return (decisive, r);
+                // Keep going: every decisive part is a reason worth showing.
+                decided = true;
+                decisive_reasons.extend(r);
+                continue;
+            }
+            if decided {
+                continue;
             }
             if t == Tri::Unknown {
                 any_unknown = true;
@@ -105,7 +114,9 @@ impl<'a> Evaluator<'a> {
                 other_reasons.extend(r);
             }
         }
-        if any_unknown {
+        if decided {
+            (decisive, decisive_reasons)
+        } else if any_unknown {
             (Tri::Unknown, unknown_reasons)
         } else {
             (decisive.not(), other_reasons)

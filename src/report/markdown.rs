@@ -127,7 +127,7 @@ pub fn to_markdown(r: &Report) -> String {
             let _ = writeln!(
                 s,
                 "`{}` — {}\n",
-                md_escape(&def.id).replace('`', ""),
+                code_span(&def.id),
                 md_escape(&def.summary)
             );
             let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
@@ -192,6 +192,12 @@ pub fn to_markdown(r: &Report) -> String {
     }
     let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
     s
+}
+
+/// Text for inside a code span, where escapes are not processed: backticks
+/// and controls are dropped instead.
+fn code_span(text: &str) -> String {
+    crate::text::printable_line(text).replace('`', "")
 }
 
 fn status_word(s: Status) -> &'static str {

@@ -47,6 +47,8 @@ pub struct Opened {
     pub migration: Migration,
     /// `None` when opened read-only.
     pub lock: Option<Lock>,
+    /// Who holds the lock when it was opened read-only because of them.
+    pub held_by: Option<super::lock::LockInfo>,
 }
 
 impl Opened {
@@ -249,13 +251,17 @@ impl Store {
     /// (see [`migrate`]). Nothing is written.
     pub fn open_session(&self, name: &str, mode: OpenMode, today: Date) -> Result<Opened> {
         let path = self.find(name)?;
+        let mut held_by = None;
         let lock = match mode {
             OpenMode::ReadOnly => None,
             OpenMode::Lock => Some(self.lock_or_fail(&path)?),
             OpenMode::TakeOver => Some(Lock::take_over(&Store::lock_path(&path))?),
             OpenMode::LockOrReadOnly => match self.lock(&path)? {
                 LockAttempt::Acquired(l) => Some(l),
-                LockAttempt::HeldHere(_) => None,
+                LockAttempt::HeldHere(info) => {
+                    held_by = Some(info);
+                    None
+                }
                 LockAttempt::HeldElsewhere(info) => {
                     return Err(Error::Environment(format!(
                         "{}: the session is open on another computer ({}); if that aiact is no longer running, open it with --take-over",
@@ -275,6 +281,7 @@ impl Store {
             evaluation,
             migration,
             lock,
+            held_by,
         })
     }
 
