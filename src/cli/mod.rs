@@ -2,6 +2,7 @@
 //! the clock; everything here takes the date as a parameter.
 
 pub mod args;
+pub mod sessions;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 pub use args::{Cli, Command};
+pub use sessions::{create_session, data_store, open_session_for_app};
 
 use crate::answers::Answers;
 use crate::engine::evaluate;
@@ -43,6 +45,25 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             questionnaire,
         }) => test(&paths, questionnaire.as_deref(), out),
         Some(Command::Questionnaires) => list_questionnaires(out),
+        Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::Resume(a)) => sessions::resume(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::List { format }) => sessions::list(cli.data_dir.as_deref(), format, today, out),
+        Some(Command::Report(a)) => sessions::report(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::Recheck { name }) => {
+            sessions::recheck(cli.data_dir.as_deref(), &name, today, out)
+        }
+        Some(Command::Delete { name, yes }) => {
+            sessions::delete(cli.data_dir.as_deref(), &name, yes, out, err)
+        }
+        Some(Command::Rename { old, new }) => {
+            sessions::rename(cli.data_dir.as_deref(), &old, &new, out)
+        }
+        Some(Command::Export { name, file }) => {
+            sessions::export(cli.data_dir.as_deref(), &name, &file, out)
+        }
+        Some(Command::Import { file, as_name }) => {
+            sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
+        }
     };
     match result {
         Ok(code) => code,

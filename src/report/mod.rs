@@ -4,11 +4,13 @@
 
 mod json;
 mod markdown;
+mod model_card;
 
 use jiff::civil::Date;
 
 pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
+pub use model_card::to_model_card;
 
 use crate::answers::Answers;
 use crate::engine::{Evaluation, OutcomeResult};

@@ -1,0 +1,580 @@
+//! The session commands: new, resume, list, report, recheck, delete, rename,
+//! export, import. The interactive app opens sessions through
+//! [`open_session_for_app`] and [`create_session`].
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde_json::json;
+
+use super::args::{ListFormat, NewArgs, ReportArgs, ReportFormat, ResumeArgs};
+use crate::engine::{Status, evaluate};
+use crate::error::{Error, Result, exit};
+use crate::questionnaire::{self, Questionnaire};
+use crate::report::{Report, to_json, to_markdown, to_model_card};
+use crate::session::{
+    self, Migration, OpenMode, Opened, Progress, RealStorage, Session, Store, migrate,
+};
+use crate::text::printable_line;
+
+/// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
+/// platform's data folder.
+pub fn data_store(data_dir: Option<&Path>) -> Result<Store> {
+    let dir = match data_dir {
+        Some(d) => d.to_path_buf(),
+        None => Store::default_dir().ok_or_else(|| {
+            Error::Environment(
+                "this system has no data folder for aiact; pass --data-dir DIR or set AIACT_DATA_DIR"
+                    .into(),
+            )
+        })?,
+    };
+    Store::open(dir)
+}
+
+/// Opens a session for the interactive app: by name, or the one changed last
+/// when `name` is `None`. `mode` says what to do when another aiact holds it
+/// (see [`OpenMode`]); the returned [`Opened`] carries the lock, the
+/// evaluation and the [`Migration`] to show.
+pub fn open_session_for_app(
+    store: &Store,
+    name: Option<&str>,
+    mode: OpenMode,
+    today: Date,
+) -> Result<Opened> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => store
+            .most_recent()?
+            .map(|s| s.name)
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "there are no sessions in {} yet; start one with `aiact new`",
+                    store.dir().display()
+                ))
+            })?,
+    };
+    store.open_session(&name, mode, today)
+}
+
+/// Creates and saves a new session, pre-filled from `answers` if given.
+/// Returns its file and the session. The app then opens it with
+/// [`open_session_for_app`].
+pub fn create_session(
+    store: &Store,
+    name: Option<&str>,
+    questionnaire_spec: Option<&str>,
+    answers: Option<&Path>,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
+    let q = questionnaire::load_spec(questionnaire_spec.unwrap_or(questionnaire::DEFAULT_ID))?;
+    let name = match name {
+        Some(n) => session::check_name(n)?,
+        None => free_default_name(store)?,
+    };
+    let now = Timestamp::now();
+    let mut s = Session::new(&name, &q, now)?;
+    if let Some(file) = answers {
+        let given = super::load_answers(file)?;
+        let ev = evaluate(&q, &given, today);
+        if !ev.problems.is_empty() {
+            return Err(Error::Invalid {
+                path: file.display().to_string(),
+                what: "answers file",
+                problems: ev
+                    .problems
+                    .iter()
+                    .map(|p| crate::error::Problem {
+                        line: None,
+                        subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                        message: p.message.clone(),
+                    })
+                    .collect(),
+                hint: "Fix the answers and run again.".into(),
+            });
+        }
+        for (id, a) in given {
+            s.set_answer(&id, a, now);
+        }
+    }
+    let ev = evaluate(&q, &s.answers(), today);
+    s.position.question = ev.current.map(|c| q.questions[c].id().to_string());
+    s.position.screen = if ev.is_complete() {
+        "results".into()
+    } else {
+        "question".into()
+    };
+    s.record_evaluation(&q, &ev);
+    let path = store.create(&s)?;
+    Ok((path, s))
+}
+
+fn free_default_name(store: &Store) -> Result<String> {
+    for n in 1..1000 {
+        let name = if n == 1 {
+            "assessment".to_string()
+        } else {
+            format!("assessment-{n}")
+        };
+        if !store.path_for(&name)?.exists() {
+            return Ok(name);
+        }
+    }
+    Err(Error::Input("give the session a name with --name".into()))
+}
+
+pub(super) fn new(
+    data_dir: Option<&Path>,
+    args: &NewArgs,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let (path, s) = create_session(
+        &store,
+        args.name.as_deref(),
+        args.questionnaire.as_deref(),
+        args.answers.as_deref(),
+        today,
+    )?;
+    let _ = writeln!(
+        out,
+        "Created session \"{}\" ({} answers) in {}",
+        printable_line(&s.name),
+        s.answers.len(),
+        path.display()
+    );
+    let _ = writeln!(
+        out,
+        "Continue with `aiact resume \"{0}\"`; see the results with `aiact report \"{0}\"`.",
+        printable_line(&s.name)
+    );
+    Ok(exit::OK)
+}
+
+pub(super) fn resume(
+    data_dir: Option<&Path>,
+    args: &ResumeArgs,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let mode = if args.take_over {
+        OpenMode::TakeOver
+    } else if args.read_only {
+        OpenMode::ReadOnly
+    } else {
+        OpenMode::LockOrReadOnly
+    };
+    let opened = open_session_for_app(&store, args.name.as_deref(), mode, today)?;
+    let q = &opened.questionnaire;
+    let _ = writeln!(
+        out,
+        "Session \"{}\" ({}) opens: {} of {} questions on its path answered{}.",
+        printable_line(&opened.session.name),
+        opened.path.display(),
+        opened.evaluation.answered(),
+        opened.evaluation.path.len(),
+        if opened.evaluation.is_complete() {
+            ", complete"
+        } else {
+            ""
+        }
+    );
+    if let Some(info) = &opened.held_by {
+        let _ = writeln!(
+            out,
+            "It is open in another aiact ({}); opened read-only.",
+            info.describe()
+        );
+    } else if let Some(lock) = &opened.lock
+        && let Some(old) = &lock.took_over
+    {
+        let _ = writeln!(
+            out,
+            "Took over a lock left by {}, which is no longer running.",
+            old.describe()
+        );
+    }
+    write_migration(&opened.migration, q, out);
+    if let Some(id) = &opened.migration.landing
+        && let Some(question) = q.question(id)
+    {
+        let _ = writeln!(
+            out,
+            "Next: {} ({})",
+            printable_line(&question.def.prompt),
+            printable_line(id)
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
+    if let Some((before, after)) = &m.version_change {
+        let _ = writeln!(
+            out,
+            "The questionnaire changed from version {} to {}.",
+            printable_line(before),
+            printable_line(after)
+        );
+    }
+    if m.logic_changed {
+        let _ = writeln!(
+            out,
+            "Its questions or rules changed: answers that still fit are kept."
+        );
+    } else if m.text_changed {
+        let _ = writeln!(
+            out,
+            "Note: only its wording changed since this session was saved; answers and results are unaffected."
+        );
+    }
+    if !m.dropped.is_empty() {
+        let _ = writeln!(out, "Answers that no longer fit and were set aside:");
+        for (id, answer, why) in &m.dropped {
+            let _ = writeln!(
+                out,
+                "  - {}: {:?} ({})",
+                printable_line(id),
+                answer,
+                printable_line(why)
+            );
+        }
+    }
+    if !m.changes.is_empty() {
+        let _ = writeln!(out, "Outcomes that changed since the last save:");
+        for c in &m.changes {
+            let title = q
+                .outcome(&c.id)
+                .map_or(c.id.clone(), |o| o.def.title.clone());
+            let _ = writeln!(
+                out,
+                "  - {} ({}): {} → {}",
+                printable_line(&title),
+                printable_line(&c.id),
+                status_words(c.before),
+                status_words(c.after)
+            );
+        }
+    }
+}
+
+fn status_words(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Applies) => "applies",
+        Some(Status::Provisional) => "provisional",
+        None => "does not apply",
+    }
+}
+
+struct Row {
+    file: String,
+    name: String,
+    questionnaire: String,
+    version: String,
+    answered: usize,
+    path_len: usize,
+    complete: bool,
+    applies: usize,
+    provisional: usize,
+    done: usize,
+    in_progress: usize,
+    updated: String,
+}
+
+pub(super) fn list(
+    data_dir: Option<&Path>,
+    format: ListFormat,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let mut rows = Vec::new();
+    let mut broken = Vec::new();
+    for listed in store.list()? {
+        let file = listed
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let row = listed.session.and_then(|mut s| {
+            let q = s.questionnaire.load_current()?;
+            let (ev, _) = migrate(&mut s, &q, today);
+            let count = |st| ev.outcomes.iter().filter(|o| o.status == st).count();
+            Ok(Row {
+                file: file.clone(),
+                name: s.name.clone(),
+                questionnaire: q.meta.id.clone(),
+                version: q.meta.version.clone(),
+                answered: ev.answered(),
+                path_len: ev.path.len(),
+                complete: ev.is_complete(),
+                applies: count(Status::Applies),
+                provisional: count(Status::Provisional),
+                done: s
+                    .follow_up
+                    .values()
+                    .filter(|f| f.status == Progress::Done)
+                    .count(),
+                in_progress: s
+                    .follow_up
+                    .values()
+                    .filter(|f| f.status == Progress::InProgress)
+                    .count(),
+                updated: s.updated.strftime("%Y-%m-%d %H:%M").to_string(),
+            })
+        });
+        match row {
+            Ok(r) => rows.push(r),
+            Err(e) => broken.push((file, e.to_string())),
+        }
+    }
+    match format {
+        ListFormat::Json => {
+            let doc = json!({
+                "folder": store.dir().display().to_string(),
+                "sessions": rows.iter().map(|r| json!({
+                    "name": r.name,
+                    "file": r.file,
+                    "questionnaire": {"id": r.questionnaire, "version": r.version},
+                    "answered": r.answered,
+                    "questions_on_path": r.path_len,
+                    "complete": r.complete,
+                    "applies": r.applies,
+                    "provisional": r.provisional,
+                    "follow_up": {"done": r.done, "in_progress": r.in_progress},
+                    "updated": r.updated,
+                })).collect::<Vec<_>>(),
+                "broken": broken.iter().map(|(f, e)| json!({"file": f, "error": e})).collect::<Vec<_>>(),
+            });
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        ListFormat::Text => {
+            let _ = writeln!(out, "Sessions in {}", store.dir().display());
+            if rows.is_empty() && broken.is_empty() {
+                let _ = writeln!(out, "  (none yet; start one with `aiact new`)");
+            }
+            for r in &rows {
+                let progress = if r.complete {
+                    "complete".to_string()
+                } else {
+                    format!("{}/{} answered", r.answered, r.path_len)
+                };
+                let _ = writeln!(
+                    out,
+                    "  {}  [{} {}]  {}  {} apply, {} provisional  follow-up {} done, {} in progress  updated {}",
+                    printable_line(&r.name),
+                    printable_line(&r.questionnaire),
+                    printable_line(&r.version),
+                    progress,
+                    r.applies,
+                    r.provisional,
+                    r.done,
+                    r.in_progress,
+                    r.updated
+                );
+            }
+            for (file, e) in &broken {
+                let first = e.lines().next().unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "  BROKEN {}: {}",
+                    printable_line(file),
+                    printable_line(first)
+                );
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// Loads a session named or given as a file, evaluated against its
+/// questionnaire as it is now (nothing is written).
+fn load_for_report(
+    data_dir: Option<&Path>,
+    spec: &str,
+    today: Date,
+) -> Result<(Session, Questionnaire, crate::engine::Evaluation)> {
+    let as_path = Path::new(spec);
+    let mut s = if as_path.is_file() || spec.contains('/') || spec.ends_with(".ron") {
+        Session::read(as_path)?
+    } else {
+        data_store(data_dir)?.load(spec)?
+    };
+    let q = s.questionnaire.load_current()?;
+    let (ev, _) = migrate(&mut s, &q, today);
+    Ok((s, q, ev))
+}
+
+pub(super) fn report(
+    data_dir: Option<&Path>,
+    args: &ReportArgs,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let (s, q, ev) = load_for_report(data_dir, &args.session, today)?;
+    let answers = s.answers();
+    let info = session::report_info(&s);
+    let mut report = Report::new(&q, &answers, &ev);
+    report.session = Some(&info);
+    let text = match args.format {
+        ReportFormat::Markdown => to_markdown(&report),
+        ReportFormat::Json => to_json(&report),
+        ReportFormat::ModelCard => to_model_card(&report),
+    };
+    match &args.output {
+        Some(file) => {
+            session::write_atomic(&RealStorage, file, text.as_bytes())?;
+            let _ = writeln!(out, "Wrote {}", file.display());
+        }
+        None => {
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub(super) fn recheck(
+    data_dir: Option<&Path>,
+    name: &str,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let mut opened = store.open_session(name, OpenMode::Lock, today)?;
+    let q = &opened.questionnaire;
+    let saved_date = store
+        .load(name)?
+        .evaluation
+        .and_then(|e| crate::parse_date(&e.today).ok());
+    let _ = writeln!(
+        out,
+        "Rechecked \"{}\" against {} version {} on {}.",
+        printable_line(&opened.session.name),
+        printable_line(&q.meta.id),
+        printable_line(&q.meta.version),
+        today
+    );
+    write_migration(&opened.migration, q, out);
+    // Outcomes that came into force between the last check and today.
+    if let Some(before) = saved_date {
+        for o in &opened.evaluation.outcomes {
+            if let Some(d) = o.applies_from
+                && before < d
+                && d <= today
+            {
+                let _ = writeln!(
+                    out,
+                    "  - {} ({}) is in force since {}.",
+                    printable_line(&q.outcomes[o.index].def.title),
+                    printable_line(q.outcomes[o.index].id()),
+                    d
+                );
+            }
+        }
+    }
+    if opened.migration.changes.is_empty() && opened.migration.dropped.is_empty() {
+        let _ = writeln!(out, "No outcome changed.");
+    }
+    opened.session.updated = Timestamp::now();
+    store.save(&opened.session)?;
+    drop(opened.lock.take());
+    Ok(exit::OK)
+}
+
+pub(super) fn delete(
+    data_dir: Option<&Path>,
+    name: &str,
+    yes: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let path = store.find(name)?;
+    if !yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            let _ = writeln!(
+                err,
+                "aiact: not deleting \"{}\": there is no terminal to ask for confirmation; pass --yes to delete it",
+                printable_line(name)
+            );
+            return Ok(exit::USAGE);
+        }
+        let _ = write!(
+            out,
+            "Delete session \"{}\" ({})? This cannot be undone. [y/N] ",
+            printable_line(name),
+            path.display()
+        );
+        let _ = out.flush();
+        let mut line = String::new();
+        let _ = stdin.lock().read_line(&mut line);
+        if !matches!(line.trim().to_lowercase().as_str(), "y" | "yes") {
+            let _ = writeln!(out, "Not deleted.");
+            return Ok(exit::OK);
+        }
+    }
+    let path = store.delete(name)?;
+    let _ = writeln!(out, "Deleted {}", path.display());
+    Ok(exit::OK)
+}
+
+pub(super) fn rename(
+    data_dir: Option<&Path>,
+    old: &str,
+    new: &str,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let path = store.rename(old, new, Timestamp::now())?;
+    let _ = writeln!(
+        out,
+        "Renamed \"{}\" to \"{}\" ({})",
+        printable_line(old),
+        printable_line(new.trim()),
+        path.display()
+    );
+    Ok(exit::OK)
+}
+
+pub(super) fn export(
+    data_dir: Option<&Path>,
+    name: &str,
+    file: &Path,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    store.export(name, file)?;
+    let _ = writeln!(
+        out,
+        "Exported \"{}\" to {}",
+        printable_line(name),
+        file.display()
+    );
+    Ok(exit::OK)
+}
+
+pub(super) fn import(
+    data_dir: Option<&Path>,
+    file: &Path,
+    as_name: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let store = data_store(data_dir)?;
+    let s = store.import(file, as_name)?;
+    let _ = writeln!(
+        out,
+        "Imported \"{}\" into {}",
+        printable_line(&s.name),
+        store.dir().display()
+    );
+    Ok(exit::OK)
+}
