@@ -10,6 +10,7 @@ pub mod validate;
 use std::path::Path;
 
 pub use model::*;
+pub use schema::{ChoiceDef, Citation, Estimate, Kind, QuestionDef};
 
 use crate::error::{Error, Result};
 
