@@ -15,6 +15,7 @@ pub mod scenario;
 pub mod synth;
 pub mod session;
 pub mod text;
+pub mod tui;
 
 pub use error::{Error, Result};
 

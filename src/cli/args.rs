@@ -23,6 +23,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "AIACT_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// The interactive app: capture the mouse (the wheel scrolls). Off by default so copy and paste work.
+    #[arg(long, global = true)]
+    pub mouse: bool,
+
+    /// The interactive app: offer only this questionnaire (a file or a shipped id).
+    #[arg(long, value_name = "FILE|ID")]
+    pub questionnaire: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

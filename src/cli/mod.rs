@@ -31,13 +31,12 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         }
     };
     let result = match cli.command {
-        None => {
-            let _ = writeln!(
-                err,
-                "aiact: the interactive app is not built yet; use `aiact run --answers FILE` or `aiact --help`"
-            );
-            return exit::USAGE;
-        }
+        None => crate::tui::launch::start(
+            cli.questionnaire.as_deref(),
+            cli.data_dir.as_deref(),
+            cli.mouse,
+            today,
+        ),
         Some(Command::Validate { files }) => validate(&files, out),
         Some(Command::Run(args)) => run_answers(&args, today, out),
         Some(Command::Test {

@@ -14,7 +14,8 @@ use super::input::LineInput;
 use super::keys::{self, Action, Mode};
 use crate::answers::{Answer, Answers, parse_number};
 use crate::engine::{Change, Evaluation, evaluate};
-use crate::questionnaire::{Kind, QIdx, Questionnaire};
+use crate::questionnaire::schema::Kind;
+use crate::questionnaire::{QIdx, Questionnaire};
 use crate::report::{Report, SessionInfo, to_markdown};
 use crate::text::clean_user_text;
 
@@ -109,7 +110,7 @@ pub enum Overlay {
 }
 
 /// Follow-up status words, cycled with `s` on the results screen.
-pub const FOLLOW_UP: &[&str] = &["to do", "in progress", "done", "not relevant"];
+pub const FOLLOW_UP: &[&str] = &["not started", "in progress", "done"];
 
 /// The whole state of the interface.
 #[derive(Debug, Clone)]
@@ -300,9 +301,7 @@ impl App {
     pub fn mode(&self) -> Mode {
         match &self.overlay {
             Some(Overlay::Help) => Mode::Help,
-            Some(Overlay::Note(_) | Overlay::Name { .. } | Overlay::Estimate { .. }) => {
-                Mode::Input
-            }
+            Some(Overlay::Note(_) | Overlay::Name { .. } | Overlay::Estimate { .. }) => Mode::Input,
             Some(Overlay::Confirm { .. }) => Mode::Confirm,
             None => match (self.screen, self.focus) {
                 (Screen::Start, _) => Mode::Start,
@@ -736,7 +735,8 @@ impl App {
             Some(Row::Field) if !self.editing => self.editing = true,
             _ => {
                 if self.is_multiple(qi) && !self.ticked.iter().any(|t| *t) {
-                    self.error = Some("Tick at least one option with Space, then press Enter.".into());
+                    self.error =
+                        Some("Tick at least one option with Space, then press Enter.".into());
                     return;
                 }
                 if let Some(a) = self.draft_answer(qi) {
@@ -863,7 +863,10 @@ impl App {
             return;
         };
         match (overlay, action) {
-            (Overlay::Note(_) | Overlay::Name { .. } | Overlay::Estimate { .. }, Action::LeaveInput) => {}
+            (
+                Overlay::Note(_) | Overlay::Name { .. } | Overlay::Estimate { .. },
+                Action::LeaveInput,
+            ) => {}
             (Overlay::Note(input), Action::Confirm) => {
                 if let Some(qi) = self.current_question() {
                     let id = self.choices[self.qi].questions[qi].id().to_string();
@@ -877,7 +880,13 @@ impl App {
                     self.status = Some("Note kept.".into());
                 }
             }
-            (Overlay::Name { input, questionnaire }, Action::Confirm) => {
+            (
+                Overlay::Name {
+                    input,
+                    questionnaire,
+                },
+                Action::Confirm,
+            ) => {
                 self.qi = questionnaire;
                 self.name = clean_user_text(input.text());
                 self.answers.clear();
@@ -906,7 +915,10 @@ impl App {
                     }
                 }
             }
-            (Overlay::Estimate { inputs, at, error }, a @ (Action::Up | Action::Down | Action::NextField)) => {
+            (
+                Overlay::Estimate { inputs, at, error },
+                a @ (Action::Up | Action::Down | Action::NextField),
+            ) => {
                 let n = inputs.len().max(1);
                 let at = match a {
                     Action::Up => (at + n - 1) % n,
@@ -928,7 +940,13 @@ impl App {
                 edit(&mut input, a);
                 self.overlay = Some(Overlay::Note(input));
             }
-            (Overlay::Name { mut input, questionnaire }, a) => {
+            (
+                Overlay::Name {
+                    mut input,
+                    questionnaire,
+                },
+                a,
+            ) => {
                 edit(&mut input, a);
                 self.overlay = Some(Overlay::Name {
                     input,
@@ -984,7 +1002,8 @@ impl App {
                 self.result_scroll = 0;
             }
             Action::Down => {
-                self.result_selected = (self.result_selected + 1).min(items.len().saturating_sub(1));
+                self.result_selected =
+                    (self.result_selected + 1).min(items.len().saturating_sub(1));
                 self.result_scroll = 0;
             }
             Action::Toggle | Action::Confirm => {

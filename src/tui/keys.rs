@@ -83,8 +83,8 @@ pub struct Binding {
     pub label: &'static str,
     pub action: Action,
     pub desc: &'static str,
-    /// Shown in the footer line as well as in the help overlay.
-    pub hint: bool,
+    /// The footer's few words for it; empty when it is only in the help overlay.
+    pub hint: &'static str,
 }
 
 const fn b(
@@ -92,7 +92,7 @@ const fn b(
     label: &'static str,
     action: Action,
     desc: &'static str,
-    hint: bool,
+    hint: &'static str,
 ) -> Binding {
     Binding {
         keys,
@@ -129,100 +129,100 @@ pub const GLOBAL: &[Binding] = &[
         "Ctrl+C",
         Action::Quit,
         "quit (every answer is already kept)",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Char('z'), CTRL)],
         "Ctrl+Z",
         Action::Suspend,
         "suspend to the shell (`fg` brings it back)",
-        false,
+        "",
     ),
 ];
 
 const START: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous item", false),
-    b(DOWN, "↓/j", Action::Down, "next item", false),
+    b(UP, "↑/k", Action::Up, "previous item", ""),
+    b(DOWN, "↓/j", Action::Down, "next item", ""),
     b(
         ENTER,
         "Enter",
         Action::Confirm,
         "start or resume the selected item",
-        true,
+        "start",
     ),
-    b(HELP, "?", Action::ShowHelp, "show these keys", true),
+    b(HELP, "?", Action::ShowHelp, "show these keys", "keys"),
     b(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         "q/Esc",
         Action::Quit,
         "quit",
-        true,
+        "quit",
     ),
 ];
 
 const QUESTION: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous option", false),
-    b(DOWN, "↓/j", Action::Down, "next option", false),
+    b(UP, "↑/k", Action::Up, "previous option", ""),
+    b(DOWN, "↓/j", Action::Down, "next option", ""),
     b(
         ENTER,
         "Enter",
         Action::Confirm,
         "confirm the answer (or start typing in a field)",
-        true,
+        "confirm",
     ),
     b(
         &[(KeyCode::Char(' '), NONE)],
         "Space",
         Action::Toggle,
         "tick or untick a checkbox",
-        false,
+        "",
     ),
     b(
         DIGITS,
         "1–9",
         Action::Pick(0),
         "pick that option (ticks it in a checklist)",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
         "back to the previous question",
-        true,
+        "back",
     ),
     b(
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::SwitchPanel,
         "go to the answers so far (to change one)",
-        true,
+        "answers",
     ),
     b(
         &[(KeyCode::Char('h'), NONE)],
         "h",
         Action::ToggleHelpPanel,
         "show or hide help, why we ask, sources",
-        true,
+        "help",
     ),
-    b(PGUP, "PgUp", Action::PageUp, "scroll the help up", false),
-    b(PGDN, "PgDn", Action::PageDown, "scroll the help down", false),
+    b(PGUP, "PgUp", Action::PageUp, "scroll the help up", ""),
+    b(PGDN, "PgDn", Action::PageDown, "scroll the help down", ""),
     b(
         &[(KeyCode::Char('n'), NONE)],
         "n",
         Action::Note,
         "write a note on this answer",
-        true,
+        "note",
     ),
     b(
         &[(KeyCode::Char('r'), NONE)],
         "r",
         Action::ShowResults,
         "see the results so far",
-        true,
+        "results",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", true),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
 ];
 
 const INPUT: &[Binding] = &[
@@ -231,131 +231,135 @@ const INPUT: &[Binding] = &[
         "Enter",
         Action::Confirm,
         "confirm what you typed",
-        true,
+        "confirm",
     ),
     b(
         &[(KeyCode::Esc, NONE)],
         "Esc",
         Action::LeaveInput,
         "leave the field",
-        true,
+        "leave field",
     ),
     b(
         &[(KeyCode::Backspace, NONE)],
         "Bksp",
         Action::DeleteBack,
         "delete before the cursor",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Delete, NONE)],
         "Del",
         Action::DeleteForward,
         "delete at the cursor",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Left, NONE)],
         "←",
         Action::CursorLeft,
         "move the cursor left",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Right, NONE)],
         "→",
         Action::CursorRight,
         "move the cursor right",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Home, NONE), (KeyCode::Char('a'), CTRL)],
         "Home",
         Action::Home,
         "start of the line",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::End, NONE), (KeyCode::Char('e'), CTRL)],
         "End",
         Action::End,
         "end of the line",
-        false,
+        "",
     ),
     b(
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::NextField,
         "next field (estimate helper)",
-        false,
+        "",
     ),
-    b(UP, "↑", Action::Up, "previous field or option", false),
-    b(DOWN, "↓", Action::Down, "next field or option", false),
+    b(UP, "↑", Action::Up, "previous field or option", ""),
+    b(DOWN, "↓", Action::Down, "next field or option", ""),
 ];
 
 const ANSWERS: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous answer", false),
-    b(DOWN, "↓/j", Action::Down, "next answer", false),
+    b(UP, "↑/k", Action::Up, "previous answer", ""),
+    b(DOWN, "↓/j", Action::Down, "next answer", ""),
     b(
         ENTER,
         "Enter",
         Action::Confirm,
         "go back to this question",
-        true,
+        "go there",
     ),
     b(
-        &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE), (KeyCode::Esc, NONE)],
+        &[
+            (KeyCode::Tab, NONE),
+            (KeyCode::BackTab, NONE),
+            (KeyCode::Esc, NONE),
+        ],
         "Tab/Esc",
         Action::SwitchPanel,
         "back to the main panel",
-        true,
+        "back",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", true),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
 ];
 
 const RESULTS: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous outcome", false),
-    b(DOWN, "↓/j", Action::Down, "next outcome", false),
+    b(UP, "↑/k", Action::Up, "previous outcome", ""),
+    b(DOWN, "↓/j", Action::Down, "next outcome", ""),
     b(
         &[(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)],
         "Enter",
         Action::Toggle,
         "open or close the outcome's details",
-        true,
+        "details",
     ),
     b(
         &[(KeyCode::Char('s'), NONE)],
         "s",
         Action::CycleStatus,
         "change its follow-up status",
-        true,
+        "status",
     ),
     b(
         &[(KeyCode::Char('e'), NONE)],
         "e",
         Action::Export,
         "export a Markdown report",
-        true,
+        "export",
     ),
     b(
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::SwitchPanel,
         "go to the answers (to change one)",
-        true,
+        "answers",
     ),
     b(
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
         "back to the questions",
-        false,
+        "",
     ),
-    b(PGUP, "PgUp", Action::PageUp, "scroll up", false),
-    b(PGDN, "PgDn", Action::PageDown, "scroll down", false),
-    b(HELP, "?", Action::ShowHelp, "show all keys", true),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", true),
+    b(PGUP, "PgUp", Action::PageUp, "scroll up", ""),
+    b(PGDN, "PgDn", Action::PageDown, "scroll down", ""),
+    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
 ];
 
 const CONFIRM: &[Binding] = &[
@@ -364,31 +368,29 @@ const CONFIRM: &[Binding] = &[
         "Enter/y",
         Action::Confirm,
         "change the answer",
-        true,
+        "change it",
     ),
     b(
         &[(KeyCode::Esc, NONE), (KeyCode::Char('n'), NONE)],
         "Esc/n",
         Action::Cancel,
         "keep the old answer",
-        true,
+        "keep old",
     ),
 ];
 
-const HELP_MODE: &[Binding] = &[
-    b(
-        &[
-            (KeyCode::Esc, NONE),
-            (KeyCode::Char('?'), NONE),
-            (KeyCode::Char('q'), NONE),
-            (KeyCode::Enter, NONE),
-        ],
-        "Esc/?",
-        Action::CloseOverlay,
-        "close this help",
-        true,
-    ),
-];
+const HELP_MODE: &[Binding] = &[b(
+    &[
+        (KeyCode::Esc, NONE),
+        (KeyCode::Char('?'), NONE),
+        (KeyCode::Char('q'), NONE),
+        (KeyCode::Enter, NONE),
+    ],
+    "Esc/?",
+    Action::CloseOverlay,
+    "close this help",
+    "close",
+)];
 
 /// The table of a mode (without the global bindings).
 pub fn table(mode: Mode) -> &'static [Binding] {
@@ -481,7 +483,10 @@ mod tests {
             Some(Action::Pick(2))
         );
         assert_eq!(
-            lookup(Mode::Question, &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            lookup(
+                Mode::Question,
+                &key(KeyCode::Char('?'), KeyModifiers::SHIFT)
+            ),
             Some(Action::ShowHelp)
         );
     }
