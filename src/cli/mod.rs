@@ -46,7 +46,9 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Questionnaires) => list_questionnaires(out),
         Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, today, out),
         Some(Command::Resume(a)) => sessions::resume(cli.data_dir.as_deref(), &a, today, out),
-        Some(Command::List { format }) => sessions::list(cli.data_dir.as_deref(), format, today, out),
+        Some(Command::List { format }) => {
+            sessions::list(cli.data_dir.as_deref(), format, today, out)
+        }
         Some(Command::Report(a)) => sessions::report(cli.data_dir.as_deref(), &a, today, out),
         Some(Command::Recheck { name }) => {
             sessions::recheck(cli.data_dir.as_deref(), &name, today, out)

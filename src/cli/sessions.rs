@@ -46,15 +46,12 @@ pub fn open_session_for_app(
 ) -> Result<Opened> {
     let name = match name {
         Some(n) => n.to_string(),
-        None => store
-            .most_recent()?
-            .map(|s| s.name)
-            .ok_or_else(|| {
-                Error::Input(format!(
-                    "there are no sessions in {} yet; start one with `aiact new`",
-                    store.dir().display()
-                ))
-            })?,
+        None => store.most_recent()?.map(|s| s.name).ok_or_else(|| {
+            Error::Input(format!(
+                "there are no sessions in {} yet; start one with `aiact new`",
+                store.dir().display()
+            ))
+        })?,
     };
     store.open_session(&name, mode, today)
 }

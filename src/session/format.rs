@@ -299,7 +299,8 @@ impl QuestionnaireRef {
         match &self.origin {
             Origin::Shipped => self.load_current(),
             Origin::Custom { path, text } => {
-                let mut q = questionnaire::load_str(&format!("{path} (copy in the session)"), text)?;
+                let mut q =
+                    questionnaire::load_str(&format!("{path} (copy in the session)"), text)?;
                 q.source = path.clone();
                 Ok(q)
             }

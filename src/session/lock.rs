@@ -179,13 +179,20 @@ fn create_lock(path: &Path, info: &LockInfo) -> Result<Option<Option<LockInfo>>>
     let temp = super::write::temp_path(path);
     super::write::write_atomic(&super::write::RealStorage, &temp, text.as_bytes())
         .map_err(|e| Error::Environment(format!("could not lock the session: {e}")))?;
-    let result = (|| match std::fs::hard_link(&temp, path) {
+    let result = link_lock(&temp, path);
+    let _ = std::fs::remove_file(&temp);
+    result
+}
+
+/// Hard-links the written temporary lock into place; see [`create_lock`].
+fn link_lock(temp: &Path, path: &Path) -> Result<Option<Option<LockInfo>>> {
+    match std::fs::hard_link(temp, path) {
         Ok(()) => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match read_lock(path) {
             Ok(held) => Ok(Some(held)),
             // Released between our attempt and the read: try once more.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                match std::fs::hard_link(&temp, path) {
+                match std::fs::hard_link(temp, path) {
                     Ok(()) => Ok(None),
                     Err(_) => Ok(Some(read_lock(path).ok().flatten())),
                 }
@@ -193,9 +200,7 @@ fn create_lock(path: &Path, info: &LockInfo) -> Result<Option<Option<LockInfo>>>
             Err(e) => Err(Error::io(path, "read the lock", &e)),
         },
         Err(e) => Err(Error::io(path, "lock the session", &e)),
-    })();
-    let _ = std::fs::remove_file(&temp);
-    result
+    }
 }
 
 /// This machine's name, as well as it can be told without extra crates.

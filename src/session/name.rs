@@ -58,8 +58,9 @@ pub fn check_name(name: &str) -> Result<String> {
             "the session name \"{trimmed}\" needs at least one letter or digit"
         )));
     }
-    let stem = slug.split('.').next().unwrap_or(&slug);
-    if RESERVED.contains(&stem) {
+    let key = name_key(trimmed);
+    let stem = key.split('.').next().unwrap_or(&key).trim();
+    if RESERVED.contains(&stem) || RESERVED.contains(&slug.as_str()) {
         return Err(Error::Input(format!(
             "\"{trimmed}\" is a reserved device name on Windows; choose another name"
         )));

@@ -307,7 +307,11 @@ impl Store {
         let mut session = Session::read(&old_path)?;
         session.name = new_name;
         session.updated = now;
-        write_atomic(self.storage.as_ref(), &new_path, session.to_ron().as_bytes())?;
+        write_atomic(
+            self.storage.as_ref(),
+            &new_path,
+            session.to_ron().as_bytes(),
+        )?;
         if new_path != old_path {
             std::fs::remove_file(&old_path)
                 .map_err(|e| Error::io(&old_path, "remove the old session file", &e))?;
@@ -378,10 +382,11 @@ pub fn migrate(session: &mut Session, q: &Questionnaire, today: Date) -> (Evalua
         m.changes = diff(&before, &after);
     }
     let current = ev.current.map(|c| q.questions[c].id().to_string());
-    let stored = session.position.question.clone().filter(|id| {
-        q.question_index(id)
-            .is_some_and(|i| ev.path.contains(&i))
-    });
+    let stored = session
+        .position
+        .question
+        .clone()
+        .filter(|id| q.question_index(id).is_some_and(|i| ev.path.contains(&i)));
     m.landing = if m.logic_changed || !m.dropped.is_empty() {
         current.or(stored)
     } else {

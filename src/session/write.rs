@@ -111,18 +111,37 @@ pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Resul
     let mut file = storage
         .create_new(&temp)
         .map_err(|e| Error::io(&temp, "create a temporary file to save the session", &e))?;
-    file.write_all(bytes)
-        .map_err(|e| fail("save the session (writing failed; the previous version is intact)", e))?;
-    file.flush()
-        .map_err(|e| fail("save the session (writing failed; the previous version is intact)", e))?;
-    file.sync()
-        .map_err(|e| fail("save the session (syncing to disk failed; the previous version is intact)", e))?;
+    file.write_all(bytes).map_err(|e| {
+        fail(
+            "save the session (writing failed; the previous version is intact)",
+            e,
+        )
+    })?;
+    file.flush().map_err(|e| {
+        fail(
+            "save the session (writing failed; the previous version is intact)",
+            e,
+        )
+    })?;
+    file.sync().map_err(|e| {
+        fail(
+            "save the session (syncing to disk failed; the previous version is intact)",
+            e,
+        )
+    })?;
     drop(file);
-    storage
-        .rename(&temp, target)
-        .map_err(|e| fail("save the session (replacing the file failed; the previous version is intact)", e))?;
+    storage.rename(&temp, target).map_err(|e| {
+        fail(
+            "save the session (replacing the file failed; the previous version is intact)",
+            e,
+        )
+    })?;
     let dir = target.parent().unwrap_or(Path::new("."));
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     storage
         .sync_dir(dir)
         .map_err(|e| Error::io(dir, "sync the session folder after saving", &e))?;

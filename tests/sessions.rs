@@ -1,0 +1,800 @@
+//! The session store: file format, names, durable saves with injected
+//! failures, locking, resume after the questionnaire changed, damaged files,
+//! permissions and report snapshots. Everything runs in temporary folders
+//! on fixture questionnaires under `tests/fixtures/sessions/`.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aiact::answers::Answer;
+use aiact::engine::{Status, evaluate};
+use aiact::questionnaire::{self, Questionnaire};
+use aiact::report::{Report, to_json, to_markdown, to_model_card};
+use aiact::session::{
+    self, LockAttempt, LockInfo, OpenMode, Origin, Progress, RealStorage, Saver, Session, Storage,
+    Store, TempFile,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+const FIXTURES: &str = "tests/fixtures/sessions";
+
+fn today() -> Date {
+    Date::constant(2026, 11, 26)
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("a timestamp")
+}
+
+/// Copies a fixture questionnaire into `dir` as `questionnaire.ron` and loads it.
+fn custom_questionnaire(dir: &Path, fixture: &str) -> (PathBuf, Questionnaire) {
+    let path = dir.join("questionnaire.ron");
+    std::fs::copy(Path::new(FIXTURES).join(fixture), &path).unwrap();
+    let q = questionnaire::load_path(&path).unwrap();
+    (path, q)
+}
+
+/// A session using every field.
+fn full_session(q: &Questionnaire) -> Session {
+    let mut s = Session::new("My *Model* | <b>7B", q, ts("2026-11-20T09:00:00Z")).unwrap();
+    s.set_answer(
+        "kind",
+        Answer::Choice("app".into()),
+        ts("2026-11-20T09:01:00Z"),
+    );
+    s.set_answer(
+        "open",
+        Answer::Choice("yes".into()),
+        ts("2026-11-20T09:02:00Z"),
+    );
+    s.set_answer(
+        "name",
+        Answer::Text("demo *bold* [link](x)".into()),
+        ts("2026-11-20T09:03:00Z"),
+    );
+    assert!(s.set_note(
+        "kind",
+        "asked the team | <script>x</script>",
+        ts("2026-11-20T09:04:00Z")
+    ));
+    assert!(!s.set_note("nothing", "no such answer", ts("2026-11-20T09:04:00Z")));
+    s.set_follow_up(
+        "ob.app",
+        Progress::InProgress,
+        "draft in `docs/` _soon_",
+        ts("2026-11-20T09:05:00Z"),
+    );
+    s.set_follow_up("rec.open", Progress::Done, "", ts("2026-11-20T09:06:00Z"));
+    s.position.question = Some("name".into());
+    s.position.screen = "results".into();
+    let ev = evaluate(q, &s.answers(), today());
+    s.record_evaluation(q, &ev);
+    s
+}
+
+#[test]
+fn every_field_survives_a_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let (qpath, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let s = full_session(&q);
+    assert_eq!(s.format_version, session::SESSION_FORMAT_VERSION);
+    match &s.questionnaire.origin {
+        Origin::Custom { path, text } => {
+            assert_eq!(path, &qpath.display().to_string());
+            assert!(text.contains("fixture-sessions"));
+        }
+        Origin::Shipped => panic!("a custom questionnaire"),
+    }
+    let text = s.to_ron();
+    let back = Session::from_ron("x.ron", &text).unwrap();
+    assert_eq!(back, s);
+
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let path = store.create(&s).unwrap();
+    assert_eq!(path.file_name().unwrap(), "my-model-b-7b.ron");
+    assert_eq!(store.load("MY *MODEL* | <B>7b").unwrap(), s);
+    let ev = s.evaluation.as_ref().unwrap();
+    assert_eq!(ev.today, "2026-11-26");
+    assert_eq!(
+        ev.outcomes,
+        vec![
+            ("ob.app".to_string(), Status::Applies),
+            ("rec.open".to_string(), Status::Applies)
+        ]
+    );
+}
+
+#[test]
+fn shipped_questionnaires_are_referenced_by_id() {
+    let q = questionnaire::load_shipped("model-openness")
+        .unwrap()
+        .unwrap();
+    let s = Session::new("x", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    assert_eq!(s.questionnaire.origin, Origin::Shipped);
+    assert_eq!(s.questionnaire.id, "model-openness");
+    let text = s.to_ron();
+    assert!(text.contains("origin: Shipped"), "{text}");
+    assert_eq!(Session::from_ron("x.ron", &text).unwrap(), s);
+}
+
+#[test]
+fn names_differing_by_case_or_normalisation_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = ts("2026-11-20T09:00:00Z");
+    store
+        .create(&Session::new("Café", &q, now).unwrap())
+        .unwrap();
+    for other in ["CAFÉ", "Cafe\u{301}", "café"] {
+        let err = store
+            .create(&Session::new(other, &q, now).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "a session named \"Café\" already exists in {} (names that differ only by case or accents are the same name); choose another name",
+                dir.path().display()
+            ),
+            "{other}"
+        );
+    }
+    // Different punctuation, same file name: also refused.
+    store
+        .create(&Session::new("my model", &q, now).unwrap())
+        .unwrap();
+    let err = store
+        .create(&Session::new("my-model", &q, now).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("a session named \"my model\" already exists in"),
+        "{err}"
+    );
+    // "cafe" without the accent is another name.
+    store
+        .create(&Session::new("cafe", &q, now).unwrap())
+        .unwrap();
+}
+
+#[test]
+fn bad_names_are_refused_with_a_clear_message() {
+    let long = "x".repeat(65);
+    let cases: &[(&str, &str)] = &[
+        (
+            "",
+            "the session name is empty; give a name such as \"my-model\"",
+        ),
+        (
+            "   ",
+            "the session name is empty; give a name such as \"my-model\"",
+        ),
+        (
+            "a/b",
+            "the session name \"a/b\" contains \"/\"; names cannot contain path separators",
+        ),
+        (
+            "a\\b",
+            "the session name \"a\\b\" contains \"\\\"; names cannot contain path separators",
+        ),
+        (
+            "..",
+            "the session name \"..\" contains \"..\"; choose a name without it",
+        ),
+        (
+            "x..y",
+            "the session name \"x..y\" contains \"..\"; choose a name without it",
+        ),
+        (
+            "bell\u{7}",
+            "the session name contains the control character U+0007 at position 5; use only printable characters",
+        ),
+        (
+            "esc\u{1b}[31m",
+            "the session name contains the control character U+001B at position 4; use only printable characters",
+        ),
+        (
+            "CON",
+            "\"CON\" is a reserved device name on Windows; choose another name",
+        ),
+        (
+            "nul",
+            "\"nul\" is a reserved device name on Windows; choose another name",
+        ),
+        (
+            "Com1",
+            "\"Com1\" is a reserved device name on Windows; choose another name",
+        ),
+        (
+            "lpt9.txt",
+            "\"lpt9.txt\" is a reserved device name on Windows; choose another name",
+        ),
+        (
+            "!!!",
+            "the session name \"!!!\" needs at least one letter or digit",
+        ),
+        (
+            &long,
+            "the session name is 65 characters long; use at most 64",
+        ),
+    ];
+    for (name, message) in cases {
+        let err = session::check_name(name).unwrap_err();
+        assert_eq!(err.to_string(), *message, "{name:?}");
+        assert_eq!(err.exit_code(), 1);
+    }
+    assert!(session::check_name(&"é".repeat(64)).is_ok());
+    assert!(session::check_name("CONSOLE").is_ok());
+}
+
+#[test]
+fn export_and_import_between_two_data_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (qpath, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let a = Store::open(dir.path().join("a")).unwrap();
+    let b = Store::open(dir.path().join("b")).unwrap();
+    let s = full_session(&q);
+    a.create(&s).unwrap();
+    let file = dir.path().join("moved.ron");
+    a.export(&s.name, &file).unwrap();
+    // Export never overwrites.
+    let err = a.export(&s.name, &file).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: the file exists; choose another file name",
+            file.display()
+        )
+    );
+    // The questionnaire file is gone on the other machine: the embedded copy is used.
+    std::fs::remove_file(&qpath).unwrap();
+    let imported = b.import(&file, None).unwrap();
+    assert_eq!(imported, s);
+    let opened = b
+        .open_session(&s.name, OpenMode::ReadOnly, today())
+        .unwrap();
+    assert_eq!(opened.questionnaire.meta.id, "fixture-sessions");
+    assert!(opened.migration.dropped.is_empty());
+    assert!(opened.migration.changes.is_empty());
+    // A clash is refused unless renamed.
+    let err = b.import(&file, None).unwrap_err().to_string();
+    assert!(err.starts_with("a session named"), "{err}");
+    assert!(
+        err.ends_with("; import it under another name with --as NEW"),
+        "{err}"
+    );
+    let renamed = b.import(&file, Some("Second copy")).unwrap();
+    assert_eq!(renamed.name, "Second copy");
+    assert_eq!(b.list().unwrap().len(), 2);
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fault {
+    ShortWrite,
+    FailedSync,
+    FailedRename,
+    FailedDirSync,
+}
+
+/// The real storage with one step made to fail.
+struct Faulty(Fault);
+
+struct FaultyFile {
+    inner: Box<dyn TempFile>,
+    fault: Fault,
+    written: usize,
+}
+
+impl Write for FaultyFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.fault == Fault::ShortWrite {
+            // Half of the first write lands, then the disk is full.
+            if self.written == 0 {
+                let n = self.inner.write(&buf[..buf.len() / 2])?;
+                self.written += n;
+                return Ok(n);
+            }
+            return Err(io::Error::from(io::ErrorKind::StorageFull));
+        }
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl TempFile for FaultyFile {
+    fn sync(&mut self) -> io::Result<()> {
+        if self.fault == Fault::FailedSync {
+            return Err(io::Error::other("injected sync failure"));
+        }
+        self.inner.sync()
+    }
+}
+
+impl Storage for Faulty {
+    fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>> {
+        Ok(Box::new(FaultyFile {
+            inner: RealStorage.create_new(path)?,
+            fault: self.0,
+            written: 0,
+        }))
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        if self.0 == Fault::FailedRename {
+            return Err(io::Error::from(io::ErrorKind::ReadOnlyFilesystem));
+        }
+        RealStorage.rename(from, to)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.0 == Fault::FailedDirSync {
+            return Err(io::Error::other("injected folder sync failure"));
+        }
+        RealStorage.sync_dir(dir)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        RealStorage.remove(path)
+    }
+}
+
+fn folder_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failed_save_leaves_the_previous_file_intact_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let good = Store::open(dir.path()).unwrap();
+    let mut s = Session::new("target", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    let path = good.create(&s).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    s.set_answer(
+        "kind",
+        Answer::Choice("model".into()),
+        ts("2026-11-20T10:00:00Z"),
+    );
+    let cases = [
+        (
+            Fault::ShortWrite,
+            "could not save the session (writing failed; the previous version is intact): the disk is full",
+        ),
+        (
+            Fault::FailedSync,
+            "could not save the session (syncing to disk failed; the previous version is intact): injected sync failure",
+        ),
+        (
+            Fault::FailedRename,
+            "could not save the session (replacing the file failed; the previous version is intact): the file system is read-only",
+        ),
+    ];
+    for (fault, message) in cases {
+        let store = Store::with_storage(dir.path(), Arc::new(Faulty(fault))).unwrap();
+        let err = store.save(&s).unwrap_err();
+        assert_eq!(err.to_string(), format!("{}: {message}", path.display()));
+        assert_eq!(err.exit_code(), 3);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{fault:?}");
+        assert_eq!(folder_files(dir.path()), vec!["target.ron"], "{fault:?}");
+        assert_eq!(Session::read(&path).unwrap().answers.len(), 0);
+    }
+    // A failed folder sync happens after the rename: the new file is in
+    // place, and the failure is still reported.
+    let store = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::FailedDirSync))).unwrap();
+    let err = store.save(&s).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: could not sync the session folder after saving: injected folder sync failure",
+            dir.path().display()
+        )
+    );
+    assert_eq!(Session::read(&path).unwrap(), s);
+}
+
+#[test]
+fn the_background_saver_confirms_each_save_with_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut s = Session::new("bg", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    store.create(&s).unwrap();
+    let mut saver = Saver::spawn(store.storage());
+    let mut last = 0;
+    for (i, kind) in ["model", "data", "app"].iter().enumerate() {
+        s.set_answer(
+            "kind",
+            Answer::Choice((*kind).into()),
+            ts(&format!("2026-11-20T10:0{i}:00Z")),
+        );
+        last = saver.save_session(&store, &s).unwrap();
+    }
+    assert_eq!(last, 3);
+    let mut confirmed = 0;
+    while confirmed < last {
+        let report = saver
+            .wait_report(Duration::from_secs(10))
+            .expect("a report");
+        report.result.unwrap();
+        assert!(report.seq > confirmed);
+        confirmed = report.seq;
+    }
+    assert_eq!(store.load("bg").unwrap(), s);
+    // A failing save is reported, not swallowed.
+    let broken = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::FailedSync))).unwrap();
+    let mut saver2 = Saver::spawn(broken.storage());
+    let seq = saver2.save_session(&broken, &s).unwrap();
+    let report = saver2.wait_report(Duration::from_secs(10)).unwrap();
+    assert_eq!(report.seq, seq);
+    assert!(report.result.is_err());
+    assert!(saver.finish().is_empty());
+}
+
+#[test]
+fn a_logic_change_keeps_valid_answers_lists_the_rest_and_diffs_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (qpath, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let s = full_session(&q);
+    store.create(&s).unwrap();
+    // The questionnaire file is updated in place: option "app" and question
+    // "open" are gone.
+    std::fs::copy(Path::new(FIXTURES).join("v2-logic.ron"), &qpath).unwrap();
+    let opened = store
+        .open_session(&s.name, OpenMode::Lock, today())
+        .unwrap();
+    let m = &opened.migration;
+    assert!(m.logic_changed);
+    assert!(!m.text_changed);
+    assert_eq!(
+        m.version_change,
+        Some(("1.0.0".to_string(), "2.0.0".to_string()))
+    );
+    assert_eq!(
+        m.dropped,
+        vec![
+            (
+                "kind".to_string(),
+                Answer::Choice("app".into()),
+                "there is no option \"app\"".to_string()
+            ),
+            (
+                "open".to_string(),
+                Answer::Choice("yes".into()),
+                "there is no such question in this questionnaire".to_string()
+            ),
+        ]
+    );
+    assert_eq!(m.landing.as_deref(), Some("kind"));
+    let changes: Vec<(String, Option<Status>, Option<Status>)> = m
+        .changes
+        .iter()
+        .map(|c| (c.id.clone(), c.before, c.after))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("ob.model".to_string(), None, Some(Status::Provisional)),
+            (
+                "rec.open".to_string(),
+                Some(Status::Applies),
+                Some(Status::Provisional)
+            ),
+            ("ob.app".to_string(), Some(Status::Applies), None),
+        ]
+    );
+    // Still valid: the text answer and its neighbours.
+    assert!(opened.session.answers.contains_key("name"));
+    assert_eq!(opened.session.questionnaire.version, "2.0.0");
+    // Nothing was written by opening.
+    assert_eq!(store.load(&s.name).unwrap(), s);
+}
+
+#[test]
+fn a_text_only_change_is_noted_without_alarm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (qpath, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let s = full_session(&q);
+    store.create(&s).unwrap();
+    std::fs::copy(Path::new(FIXTURES).join("v2-text.ron"), &qpath).unwrap();
+    let opened = store
+        .open_session(&s.name, OpenMode::ReadOnly, today())
+        .unwrap();
+    let m = &opened.migration;
+    assert!(!m.logic_changed);
+    assert!(m.text_changed);
+    assert!(m.dropped.is_empty());
+    assert!(m.changes.is_empty());
+    assert_eq!(
+        m.landing.as_deref(),
+        Some("name"),
+        "lands where the user was"
+    );
+    assert!(opened.read_only());
+}
+
+#[test]
+fn a_second_opener_is_told_who_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let path = store
+        .create(&Session::new("locked", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let first = store
+        .open_session("locked", OpenMode::Lock, today())
+        .unwrap();
+    assert!(!first.read_only());
+    let lock_file = dir.path().join("locked.lock");
+    assert!(lock_file.is_file());
+    let info = session::read_lock(&lock_file).unwrap().unwrap();
+    assert_eq!(info.pid, std::process::id());
+    assert_eq!(info.host, session::host_name());
+
+    let err = store
+        .open_session("locked", OpenMode::Lock, today())
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: the session is open in another aiact ({}); close it there first",
+            path.display(),
+            info.describe()
+        )
+    );
+    let second = store
+        .open_session("locked", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    assert!(second.read_only());
+    assert_eq!(second.held_by.as_ref(), Some(&info));
+    // Deleting or renaming while it is open is refused too.
+    assert!(store.delete("locked").is_err());
+    assert!(
+        store
+            .rename("locked", "other", ts("2026-11-20T09:00:00Z"))
+            .is_err()
+    );
+    // Closing releases it.
+    drop(first);
+    assert!(!lock_file.exists());
+    let third = store
+        .open_session("locked", OpenMode::Lock, today())
+        .unwrap();
+    assert!(!third.read_only());
+    drop(third);
+    // Only the folder's session remains: no temporary or lock files.
+    assert_eq!(folder_files(dir.path()), vec!["locked.ron"]);
+}
+
+fn write_lock(path: &Path, host: &str, pid: u32) -> LockInfo {
+    let info = LockInfo {
+        host: host.to_string(),
+        pid,
+        started: ts("2026-11-20T08:00:00Z"),
+        proc_start: None,
+    };
+    std::fs::write(path, ron::to_string(&info).unwrap()).unwrap();
+    info
+}
+
+#[test]
+fn stale_locks_are_taken_over_and_foreign_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let path = store
+        .create(&Session::new("stale", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let lock_file = Store::lock_path(&path);
+
+    if cfg!(target_os = "linux") {
+        // A process id that cannot exist (above the kernel's maximum).
+        let dead = write_lock(&lock_file, &session::host_name(), 4_000_000_000);
+        match store.lock(&path).unwrap() {
+            LockAttempt::Acquired(lock) => {
+                assert_eq!(lock.took_over.as_ref(), Some(&dead));
+                assert_eq!(lock.info().pid, std::process::id());
+            }
+            other => panic!("expected a takeover, got {other:?}"),
+        }
+        assert!(!lock_file.exists(), "released on drop");
+    }
+
+    // An unreadable lock (a crash mid-write) holds nothing.
+    std::fs::write(&lock_file, "(host: \"x\", pi").unwrap();
+    assert!(matches!(
+        store.lock(&path).unwrap(),
+        LockAttempt::Acquired(_)
+    ));
+
+    // Another host: only the user can say.
+    let foreign = write_lock(&lock_file, "some-other-host.example", 1);
+    match store.lock(&path).unwrap() {
+        LockAttempt::HeldElsewhere(info) => assert_eq!(info, foreign),
+        other => panic!("expected another host, got {other:?}"),
+    }
+    let err = store
+        .open_session("stale", OpenMode::LockOrReadOnly, today())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the session is open on another computer (process 1 on host \"some-other-host.example\" since 2026-11-20 08:00:00 UTC)"),
+        "{err}"
+    );
+    let taken = store
+        .open_session("stale", OpenMode::TakeOver, today())
+        .unwrap();
+    assert!(!taken.read_only());
+    assert_eq!(
+        session::read_lock(&lock_file).unwrap().unwrap().pid,
+        std::process::id()
+    );
+}
+
+#[test]
+fn damaged_files_are_reported_with_their_position_and_never_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let good = full_session(&q);
+    store.create(&good).unwrap();
+    let text = good.to_ron();
+
+    let truncated = dir.path().join("truncated.ron");
+    std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
+    let garbage = dir.path().join("garbage.ron");
+    std::fs::write(
+        &garbage,
+        "// hello\n(\n    format_version: 1,\n    name: 42,\n)\n",
+    )
+    .unwrap();
+    let escape = dir.path().join("escape.ron");
+    std::fs::write(&escape, "(\n  name: \"a\u{1b}[31m\",\n)\n").unwrap();
+    let binary = dir.path().join("binary.ron");
+    std::fs::write(&binary, b"(\n  name: \"\xff\xfe\"\n)").unwrap();
+    let future = dir.path().join("future.ron");
+    std::fs::write(
+        &future,
+        text.replace("format_version: 1,", "format_version: 9,"),
+    )
+    .unwrap();
+    // Ignored by list: temporary files, locks, other files.
+    std::fs::write(dir.path().join(".x.ron.123-0.tmp"), "partial").unwrap();
+    std::fs::write(dir.path().join("x.lock"), "lock").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hi").unwrap();
+
+    let garbage_err = Session::read(&garbage).unwrap_err().to_string();
+    assert_eq!(
+        garbage_err,
+        format!(
+            "{}:4:10: expected string\n      name: 42,\n           ^\nThe session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.",
+            garbage.display()
+        )
+    );
+    let escape_err = Session::read(&escape).unwrap_err().to_string();
+    assert!(
+        escape_err.starts_with(&format!(
+            "{}:2:11: control character U+001B in the file",
+            escape.display()
+        )),
+        "{escape_err}"
+    );
+    let binary_err = Session::read(&binary).unwrap_err().to_string();
+    assert!(
+        binary_err.starts_with(&format!(
+            "{}:2:10: the session file is not valid UTF-8 text",
+            binary.display()
+        )),
+        "{binary_err}"
+    );
+    let future_err = Session::read(&future).unwrap_err().to_string();
+    assert_eq!(
+        future_err,
+        format!(
+            "{}: session format version 9 is not supported by this aiact (it reads version 1); use a newer aiact",
+            future.display()
+        )
+    );
+    let truncated_err = Session::read(&truncated).unwrap_err().to_string();
+    let first = truncated_err.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("{}:", truncated.display())),
+        "{truncated_err}"
+    );
+    assert!(truncated_err.contains("^"), "{truncated_err}");
+
+    let before: Vec<(PathBuf, Vec<u8>)> = [&truncated, &garbage, &escape, &binary, &future]
+        .iter()
+        .map(|p| (p.to_path_buf(), std::fs::read(p).unwrap()))
+        .collect();
+    let listed = store.list().unwrap();
+    let names: Vec<String> = listed
+        .iter()
+        .map(|l| l.path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "binary.ron",
+            "escape.ron",
+            "future.ron",
+            "garbage.ron",
+            "my-model-b-7b.ron",
+            "truncated.ron"
+        ]
+    );
+    let ok: Vec<&Session> = listed
+        .iter()
+        .filter_map(|l| l.session.as_ref().ok())
+        .collect();
+    assert_eq!(ok, vec![&good]);
+    // Opening a damaged session fails and leaves it as it was.
+    assert!(
+        store
+            .open_session("truncated", OpenMode::Lock, today())
+            .is_err()
+    );
+    for (p, bytes) in before {
+        assert_eq!(std::fs::read(&p).unwrap(), bytes);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_folder_and_files_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested").join("data");
+    let store = Store::open(&data).unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let path = store
+        .create(&Session::new("private", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    let file = dir.path().join("exported.ron");
+    store.export("private", &file).unwrap();
+    assert_eq!(mode(&file), 0o600);
+}
+
+/// Redacts what differs between runs and machines.
+fn redact(text: &str, dir: &Path) -> String {
+    text.replace(&dir.display().to_string(), "[DIR]")
+        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+fn report_fixture() -> (tempfile::TempDir, Questionnaire, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let s = full_session(&q);
+    (dir, q, s)
+}
+
+#[test]
+fn report_snapshots_escape_user_text() {
+    let (dir, q, s) = report_fixture();
+    let ev = evaluate(&q, &s.answers(), today());
+    let answers = s.answers();
+    let info = session::report_info(&s);
+    let mut report = Report::new(&q, &answers, &ev);
+    report.session = Some(&info);
+    let md = to_markdown(&report);
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(!md.contains("<b>"), "{md}");
+    insta::assert_snapshot!("session_report_markdown", redact(&md, dir.path()));
+    insta::assert_snapshot!("session_report_json", redact(&to_json(&report), dir.path()));
+    let card = to_model_card(&report);
+    assert!(!card.contains("<b>"), "{card}");
+    insta::assert_snapshot!("session_report_model_card", redact(&card, dir.path()));
+}
