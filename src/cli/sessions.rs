@@ -244,14 +244,17 @@ fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
     if !m.changes.is_empty() {
         let _ = writeln!(out, "Outcomes that changed since the last save:");
         for c in &m.changes {
-            let title = q
-                .outcome(&c.id)
-                .map_or(c.id.clone(), |o| o.def.title.clone());
+            let label = match q.outcome(&c.id) {
+                Some(o) => format!(
+                    "{} ({})",
+                    printable_line(&o.def.title),
+                    printable_line(&c.id)
+                ),
+                None => format!("{} (no longer in the questionnaire)", printable_line(&c.id)),
+            };
             let _ = writeln!(
                 out,
-                "  - {} ({}): {} → {}",
-                printable_line(&title),
-                printable_line(&c.id),
+                "  - {label}: {} → {}",
                 status_words(c.before),
                 status_words(c.after)
             );
