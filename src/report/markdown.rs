@@ -17,7 +17,7 @@ pub fn md_escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '{' | '}' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -30,10 +30,27 @@ pub fn md_escape(text: &str) -> String {
 /// Escapes a block of prose, keeping its paragraphs.
 fn md_paragraphs(text: &str) -> String {
     text.split("\n\n")
-        .map(|p| md_escape(p.trim()))
+        .map(|p| escape_block_start(&md_escape(p.trim())))
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Escapes what would turn a paragraph into a heading, quote or list.
+fn escape_block_start(text: &str) -> String {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let rest = &text[digits..];
+    if text.starts_with(['#', '-', '+', '='])
+        || (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")))
+    {
+        if digits > 0 {
+            format!("{}\\{rest}", &text[..digits])
+        } else {
+            format!("\\{text}")
+        }
+    } else {
+        text.to_string()
+    }
 }
 
 /// A link target safe inside `(...)`.
@@ -204,5 +221,32 @@ fn status_word(s: Status) -> &'static str {
     match s {
         Status::Applies => "applies",
         Status::Provisional => "provisional",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_tables_html_and_markdown() {
+        assert_eq!(md_escape("a | b"), "a \\| b");
+        assert_eq!(
+            md_escape("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
+        assert_eq!(
+            md_escape("[link](http://x) *bold* _it_ `code`"),
+            "\\[link\\](http://x) \\*bold\\* \\_it\\_ \\`code\\`"
+        );
+        assert_eq!(
+            md_escape("line\nbreak\u{1b}[2J"),
+            "line break\\\\u{1b}\\[2J"
+        );
+        assert_eq!(
+            md_paragraphs("# not a heading\n\n1. not a list\n\nfine"),
+            "\\# not a heading\n\n1\\. not a list\n\nfine"
+        );
+        assert_eq!(md_url("https://x.org/a b(c)"), "https://x.org/a%20b%28c%29");
     }
 }
