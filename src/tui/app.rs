@@ -358,7 +358,7 @@ impl App {
     /// The "saved" mark: what the user is told about persistence.
     pub fn saved_mark(&self) -> (&'static str, bool) {
         if !self.persistence {
-            ("not saved (no session)", false)
+            ("not saved", false)
         } else if self.save_error.is_some() {
             ("✗ NOT SAVED", false)
         } else if self.saved_seq >= self.save_seq {
@@ -817,10 +817,11 @@ impl App {
                     None => self.goto_frontier(),
                 }
             }
-            Screen::Results => match self.ev.current.or(self.ev.path.last().copied()) {
-                Some(qi) => self.enter_question(qi),
-                None => {}
-            },
+            Screen::Results => {
+                if let Some(qi) = self.ev.current.or(self.ev.path.last().copied()) {
+                    self.enter_question(qi);
+                }
+            }
             Screen::Start => {}
         }
     }
@@ -1047,10 +1048,8 @@ impl App {
                     markdown,
                 });
             }
-            Action::SwitchPanel => {
-                if !self.answered_path().is_empty() {
-                    self.focus = Focus::Answers;
-                }
+            Action::SwitchPanel if !self.answered_path().is_empty() => {
+                self.focus = Focus::Answers;
             }
             Action::Back => self.back(),
             Action::PageUp => self.result_scroll = self.result_scroll.saturating_sub(5),

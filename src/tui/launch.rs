@@ -65,7 +65,7 @@ fn summaries(store: &Store) -> Vec<SessionSummary> {
         .list()
         .map(|l| l.into_iter().filter_map(|l| l.session.ok()).collect())
         .unwrap_or_default();
-    listed.sort_by(|a, b| b.updated.cmp(&a.updated));
+    listed.sort_by_key(|s| std::cmp::Reverse(s.updated));
     listed
         .into_iter()
         .map(|s| SessionSummary {

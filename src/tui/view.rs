@@ -857,7 +857,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             spans.push(Span::styled(tag_text, style));
         }
         lines.push(selectable(sel, theme, spans));
-        if !o.in_force(app.today()) {
+        if !open && !o.in_force(app.today()) {
             lines.push(Line::styled(
                 truncate(
                     &format!("     {}", when_text(o.applies_from, app.today())),
