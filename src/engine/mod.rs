@@ -5,6 +5,7 @@
 
 mod diff;
 mod eval;
+mod whatif;
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use diff::{Change, diff};
 use eval::{Evaluator, St};
+pub use whatif::{Flip, what_if};
 
 use crate::answers::Answers;
 use crate::questionnaire::{QIdx, Questionnaire, Routing, Target, Value};
@@ -234,11 +236,7 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
             Tri::Unknown => Status::Provisional,
             Tri::False => continue,
         };
-        let applies_from = outcome
-            .applies_from
-            .iter()
-            .find(|(cond, _)| cond.as_ref().is_none_or(|c| ev.eval(c).0 == Tri::True))
-            .map(|(_, d)| *d);
+        let applies_from = applies_from(&ev, &outcome.applies_from);
         outcomes.push(OutcomeResult {
             index,
             status,
@@ -256,6 +254,24 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
         off_path,
         today,
     }
+}
+
+/// The first `applies_from` rule that holds gives the date. A rule whose
+/// condition is unknown might hold, so its date is a candidate too, and the
+/// earliest candidate wins: when unsure, never suggest more time than there is.
+fn applies_from(ev: &Evaluator, rules: &[(Option<crate::questionnaire::Cond>, Date)]) -> Option<Date> {
+    let mut earliest: Option<Date> = None;
+    for (cond, date) in rules {
+        let tri = cond.as_ref().map_or(Tri::True, |c| ev.eval(c).0);
+        if tri == Tri::False {
+            continue;
+        }
+        earliest = Some(earliest.map_or(*date, |e| e.min(*date)));
+        if tri == Tri::True {
+            break;
+        }
+    }
+    earliest
 }
 
 /// The answers that count: those on the path, by question id.
