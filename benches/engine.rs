@@ -25,7 +25,9 @@ fn load_generated(c: &mut Criterion) {
 fn load_shipped(c: &mut Criterion) {
     let mut group = c.benchmark_group("load_validate_shipped");
     for (id, _, src) in SHIPPED {
-        group.bench_function(*id, |b| b.iter(|| load_str(id, black_box(src)).expect("valid")));
+        group.bench_function(*id, |b| {
+            b.iter(|| load_str(id, black_box(src)).expect("valid"))
+        });
     }
     group.finish();
 }

@@ -41,7 +41,15 @@ fn validate_rejects_a_bad_file_with_exit_1() {
 
 #[test]
 fn run_prints_markdown_with_reasons_citations_and_dates() {
-    let o = aiact(&["run", "--questionnaire", Q, "--answers", "tests/fixtures/cli/complete.answers.ron", "--today", "2026-11-26"]);
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        "tests/fixtures/cli/complete.answers.ron",
+        "--today",
+        "2026-11-26",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.contains("# Basic fixture"));
@@ -55,7 +63,17 @@ fn run_prints_markdown_with_reasons_citations_and_dates() {
 
 #[test]
 fn run_prints_json_with_the_documented_fields() {
-    let o = aiact(&["run", "--questionnaire", Q, "--answers", "tests/fixtures/cli/complete.answers.ron", "--format", "json", "--today", "2026-11-26"]);
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        "tests/fixtures/cli/complete.answers.ron",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-26",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["schema_version"], 1);
@@ -75,38 +93,90 @@ fn run_prints_json_with_the_documented_fields() {
 
 #[test]
 fn run_names_the_unanswered_question_or_prints_provisional_results() {
-    let o = aiact(&["run", "--questionnaire", Q, "--answers", "tests/fixtures/cli/partial.answers.ron"]);
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        "tests/fixtures/cli/partial.answers.ron",
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("question \"size\" is not answered: How much compute did training use?"));
-    let o = aiact(&["run", "--questionnaire", Q, "--answers", "tests/fixtures/cli/partial.answers.ron", "--partial", "--format", "json"]);
+    assert!(
+        stderr(&o)
+            .contains("question \"size\" is not answered: How much compute did training use?")
+    );
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        "tests/fixtures/cli/partial.answers.ron",
+        "--partial",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["complete"], false);
     assert_eq!(v["next_question"]["id"], "size");
-    assert!(v["outcomes"].as_array().unwrap().iter().any(|o| o["status"] == "provisional"));
+    assert!(
+        v["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["status"] == "provisional")
+    );
 }
 
 #[test]
 fn run_rejects_answers_that_do_not_fit() {
-    let o = aiact(&["run", "--questionnaire", Q, "--answers", "tests/fixtures/cli/bad.answers.ron"]);
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        "tests/fixtures/cli/bad.answers.ron",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("answer to \"ghost\": there is no such question in this questionnaire"), "{err}");
-    assert!(err.contains("answer to \"kind\": there is no option \"modle\""), "{err}");
+    assert!(
+        err.contains("answer to \"ghost\": there is no such question in this questionnaire"),
+        "{err}"
+    );
+    assert!(
+        err.contains("answer to \"kind\": there is no option \"modle\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn test_command_passes_and_fails_with_a_table() {
-    let o = aiact(&["test", "--questionnaire", Q, "tests/fixtures/cli/scenarios-pass"]);
+    let o = aiact(&[
+        "test",
+        "--questionnaire",
+        Q,
+        "tests/fixtures/cli/scenarios-pass",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("2 passed, 0 failed"));
-    let o = aiact(&["test", "--questionnaire", Q, "tests/fixtures/cli/scenarios-fail"]);
+    let o = aiact(&[
+        "test",
+        "--questionnaire",
+        Q,
+        "tests/fixtures/cli/scenarios-fail",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("FAIL  tests/fixtures/cli/scenarios-fail/wrong.ron"), "{out}");
+    assert!(
+        out.contains("FAIL  tests/fixtures/cli/scenarios-fail/wrong.ron"),
+        "{out}"
+    );
     assert!(out.contains("- yes.model is missing"), "{out}");
     assert!(out.contains("- maybe.plain applies but must not"), "{out}");
-    assert!(out.contains("must_not \"yes.modle\": matches no outcome of the questionnaire"), "{out}");
+    assert!(
+        out.contains("must_not \"yes.modle\": matches no outcome of the questionnaire"),
+        "{out}"
+    );
     assert!(out.contains("0 passed, 2 failed"), "{out}");
 }
 

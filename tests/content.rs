@@ -46,7 +46,11 @@ fn check_questionnaire(id: &str, dir: &str, min_scenarios: usize) {
         scenarios.len()
     );
     let failures = all_pass(&q, &scenarios);
-    assert!(failures.is_empty(), "failing scenarios:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing scenarios:\n{}",
+        failures.join("\n")
+    );
 
     // Coverage: every outcome applies in some scenario, every question is asked.
     let mut produced = vec![false; q.outcomes.len()];
@@ -63,10 +67,25 @@ fn check_questionnaire(id: &str, dir: &str, min_scenarios: usize) {
             asked[p] = true;
         }
     }
-    let never: Vec<&str> = q.outcomes.iter().zip(&produced).filter(|(_, p)| !**p).map(|(o, _)| o.id()).collect();
+    let never: Vec<&str> = q
+        .outcomes
+        .iter()
+        .zip(&produced)
+        .filter(|(_, p)| !**p)
+        .map(|(o, _)| o.id())
+        .collect();
     assert!(never.is_empty(), "outcomes no scenario produces: {never:?}");
-    let unasked: Vec<&str> = q.questions.iter().zip(&asked).filter(|(_, a)| !**a).map(|(q, _)| q.id()).collect();
-    assert!(unasked.is_empty(), "questions no scenario asks: {unasked:?}");
+    let unasked: Vec<&str> = q
+        .questions
+        .iter()
+        .zip(&asked)
+        .filter(|(_, a)| !**a)
+        .map(|(q, _)| q.id())
+        .collect();
+    assert!(
+        unasked.is_empty(),
+        "questions no scenario asks: {unasked:?}"
+    );
 
     // Mutation: negating any outcome's rule makes some scenario fail.
     let mut survivors = Vec::new();
@@ -78,7 +97,10 @@ fn check_questionnaire(id: &str, dir: &str, min_scenarios: usize) {
             survivors.push(q.outcomes[i].id().to_string());
         }
     }
-    assert!(survivors.is_empty(), "negating these rules fails no scenario: {survivors:?}");
+    assert!(
+        survivors.is_empty(),
+        "negating these rules fails no scenario: {survivors:?}"
+    );
 }
 
 #[test]
@@ -101,8 +123,17 @@ fn eu_ai_act_has_every_catalogue_id() {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter(|id| q.outcome(id).is_none())
         .collect();
-    assert!(missing.is_empty(), "catalogue ids missing from the questionnaire: {missing:?}");
-    assert!(catalogue.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count() == 55);
+    assert!(
+        missing.is_empty(),
+        "catalogue ids missing from the questionnaire: {missing:?}"
+    );
+    assert!(
+        catalogue
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .count()
+            == 55
+    );
 }
 
 #[test]
@@ -113,7 +144,12 @@ fn every_outcome_is_cited_with_a_link() {
             assert!(!o.def.citations.is_empty(), "{} has no citation", o.id());
             for c in &o.def.citations {
                 let (_, _, url) = q.cite(c);
-                assert!(url.starts_with("https://"), "{}: citation {} has no link", o.id(), c.reference);
+                assert!(
+                    url.starts_with("https://"),
+                    "{}: citation {} has no link",
+                    o.id(),
+                    c.reference
+                );
             }
         }
     }

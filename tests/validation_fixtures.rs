@@ -9,18 +9,32 @@ use aiact::questionnaire::load_path;
 fn every_invalid_fixture_gives_its_exact_message() {
     let dir = Path::new("tests/fixtures/invalid");
     let mut checked = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "ron")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+    {
         let expected_path = path.with_extension("expected");
         let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
-        let shown = format!("tests/fixtures/invalid/{}", path.file_name().unwrap().to_str().unwrap());
+        let shown = format!(
+            "tests/fixtures/invalid/{}",
+            path.file_name().unwrap().to_str().unwrap()
+        );
         let err = match load_path(Path::new(&shown)) {
             Ok(_) => panic!("{shown} was accepted"),
             Err(e) => e,
         };
-        assert_eq!(err.to_string().trim_end(), expected.trim_end(), "message for {shown}");
+        assert_eq!(
+            err.to_string().trim_end(),
+            expected.trim_end(),
+            "message for {shown}"
+        );
         assert_eq!(err.exit_code(), 1, "exit code for {shown}");
         checked += 1;
     }
