@@ -798,3 +798,25 @@ fn report_snapshots_escape_user_text() {
     assert!(!card.contains("<b>"), "{card}");
     insta::assert_snapshot!("session_report_model_card", redact(&card, dir.path()));
 }
+
+#[test]
+fn a_durable_save_is_quick_enough_for_every_keystroke() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_shipped("eu-ai-act-oss")
+        .unwrap()
+        .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut s = Session::new("timing", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    let ev = evaluate(&q, &s.answers(), today());
+    s.record_evaluation(&q, &ev);
+    store.create(&s).unwrap();
+    let rounds = 20;
+    let start = std::time::Instant::now();
+    for i in 0..rounds {
+        s.set_note("x", &i.to_string(), ts("2026-11-20T09:00:00Z"));
+        store.save(&s).unwrap();
+    }
+    let each = start.elapsed() / rounds;
+    eprintln!("one durable save (write, fsync, rename, fsync folder): {each:?}");
+    assert!(each < Duration::from_secs(2), "{each:?}");
+}
