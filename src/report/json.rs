@@ -82,6 +82,7 @@ pub fn to_json(r: &Report) -> String {
             "created": s.created,
             "updated": s.updated,
             "notes": s.notes.iter().map(|(q, n)| json!({"question": q, "note": n})).collect::<Vec<_>>(),
+            "follow_up": s.follow_up.iter().map(|(o, st, n)| json!({"outcome": o, "status": st, "note": n})).collect::<Vec<_>>(),
         });
     }
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
