@@ -44,6 +44,12 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             questionnaire,
         }) => test(&paths, questionnaire.as_deref(), out),
         Some(Command::Questionnaires) => list_questionnaires(out),
+        Some(Command::New(a)) if interactive() => {
+            crate::tui::launch::new(cli.data_dir.as_deref(), &a, cli.mouse, today)
+        }
+        Some(Command::Resume(a)) if interactive() => {
+            crate::tui::launch::resume(cli.data_dir.as_deref(), &a, cli.mouse, today)
+        }
         Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, today, out),
         Some(Command::Resume(a)) => sessions::resume(cli.data_dir.as_deref(), &a, today, out),
         Some(Command::List { format }) => {
@@ -73,6 +79,13 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             e.exit_code()
         }
     }
+}
+
+/// Whether `new` and `resume` open the interactive app (both ends are a
+/// terminal) or print a summary (scripts, pipes, tests).
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 fn validate(files: &[PathBuf], out: &mut dyn Write) -> Result<i32> {

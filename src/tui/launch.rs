@@ -235,6 +235,14 @@ impl Persistence for SessionBridge {
         let opened = self
             .store
             .open_session(id, OpenMode::LockOrReadOnly, self.today)?;
+        self.adopt(opened, app);
+        Ok(())
+    }
+}
+
+impl SessionBridge {
+    /// Takes an opened session over: the app shows it, saves go to its file.
+    fn adopt(&mut self, opened: crate::session::Opened, app: &mut App) {
         let notes: BTreeMap<String, String> = opened
             .session
             .answers
@@ -270,6 +278,72 @@ impl Persistence for SessionBridge {
         }
         self._lock = opened.lock;
         self.session = Some(opened.session);
-        Ok(())
     }
+}
+
+/// `aiact resume` in a terminal: the app on a saved session (by name, or the
+/// one changed last).
+pub fn resume(
+    data_dir: Option<&Path>,
+    args: &crate::cli::args::ResumeArgs,
+    mouse: bool,
+    today: Date,
+) -> Result<i32> {
+    check_terminal()?;
+    let store = crate::cli::data_store(data_dir)?;
+    let mode = if args.take_over {
+        OpenMode::TakeOver
+    } else if args.read_only {
+        OpenMode::ReadOnly
+    } else {
+        OpenMode::LockOrReadOnly
+    };
+    let opened = crate::cli::open_session_for_app(&store, args.name.as_deref(), mode, today)?;
+    let read_only = args.read_only;
+    run_opened(store, opened, read_only, mouse, today)
+}
+
+/// `aiact new` in a terminal: creates the session, then opens the app on it.
+pub fn new(
+    data_dir: Option<&Path>,
+    args: &crate::cli::args::NewArgs,
+    mouse: bool,
+    today: Date,
+) -> Result<i32> {
+    check_terminal()?;
+    let store = crate::cli::data_store(data_dir)?;
+    let (_, session) = crate::cli::create_session(
+        &store,
+        args.name.as_deref(),
+        args.questionnaire.as_deref(),
+        args.answers.as_deref(),
+        today,
+    )?;
+    let opened =
+        crate::cli::open_session_for_app(&store, Some(&session.name), OpenMode::Lock, today)?;
+    run_opened(store, opened, false, mouse, today)
+}
+
+fn run_opened(
+    store: Store,
+    opened: crate::session::Opened,
+    read_only: bool,
+    mouse: bool,
+    today: Date,
+) -> Result<i32> {
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let dir = store.dir().display().to_string();
+    let mut app = App::start(vec![opened.questionnaire.clone()], Vec::new(), today)
+        .with_persistence(!read_only)
+        .with_color(color)
+        .with_data_dir(Some(dir));
+    let mut bridge = SessionBridge::new(store, today, None);
+    bridge.adopt(opened, &mut app);
+    if read_only {
+        bridge.read_only = true;
+        app.persistence = false;
+        app.status = Some("Opened read-only: changes are not saved.".into());
+    }
+    let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    super::run(app, Some(Box::new(bridge)), Options { mouse, export_dir })
 }

@@ -51,16 +51,32 @@ pub fn run(mut app: App, mut store: Option<Box<dyn Persistence>>, options: Optio
     let backend = CrosstermBackend::new(io::stdout());
     let mut term = Terminal::new(backend).map_err(|e| io_env("start the terminal", &e))?;
     let mut dirty = true;
+    let mut last_size = term.size().map_err(|e| io_env("read the size", &e))?;
     let code = loop {
         if let Some(sig) = signals.caught() {
             break 128 + sig;
         }
+        // A hung-up terminal is not always signalled (the shell may die
+        // first), and crossterm would spin on its end of file: wait for input
+        // ourselves and leave as if on SIGHUP when the terminal is gone.
+        let ready = match wait_for_input(Duration::from_millis(100)) {
+            Input::HungUp => break 128 + 1,
+            Input::Timeout => {
+                let size = term.size().map_err(|e| io_env("read the size", &e))?;
+                if size != last_size {
+                    last_size = size;
+                    dirty = true;
+                }
+                false
+            }
+            Input::Ready => true,
+        };
         if dirty {
             term.draw(|f| view::render(&app, f))
                 .map_err(|e| io_env("draw", &e))?;
             dirty = false;
         }
-        if event::poll(Duration::from_millis(100)).map_err(|e| io_env("read keys", &e))? {
+        while ready && event::poll(Duration::ZERO).map_err(|e| io_env("read keys", &e))? {
             match event::read().map_err(|e| io_env("read keys", &e))? {
                 Event::Key(k) => app.handle(Msg::Key(k)),
                 Event::Paste(s) => app.handle(Msg::Paste(s)),
@@ -69,6 +85,9 @@ pub fn run(mut app: App, mut store: Option<Box<dyn Persistence>>, options: Optio
                 _ => continue,
             }
             dirty = true;
+            if app.should_quit() {
+                break;
+            }
         }
         for effect in app.take_effects() {
             dirty = true;
@@ -148,4 +167,44 @@ fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String,
         }
     }
     Err("too many reports with that name already".into())
+}
+
+/// What waiting on the terminal's input gave.
+enum Input {
+    Ready,
+    Timeout,
+    HungUp,
+}
+
+/// Waits up to `timeout` for input on stdin, noticing a hang-up.
+#[cfg(unix)]
+fn wait_for_input(timeout: Duration) -> Input {
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, and its count.
+    let n = unsafe { libc::poll(&mut fds, 1, timeout.as_millis() as libc::c_int) };
+    if n < 0 {
+        // Interrupted by a signal: the loop checks the signal flags.
+        return Input::Timeout;
+    }
+    if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        Input::HungUp
+    } else if fds.revents & libc::POLLIN != 0 {
+        Input::Ready
+    } else {
+        Input::Timeout
+    }
+}
+
+/// Elsewhere crossterm's own poll is used.
+#[cfg(not(unix))]
+fn wait_for_input(timeout: Duration) -> Input {
+    match event::poll(timeout) {
+        Ok(true) => Input::Ready,
+        Ok(false) => Input::Timeout,
+        Err(_) => Input::HungUp,
+    }
 }

@@ -412,7 +412,8 @@ fn answer_text(q: &Questionnaire, qi: usize, answer: &Answer) -> String {
 fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &Theme) {
     let q = app.questionnaire();
     let question = &q.questions[qi];
-    let width = area.width.saturating_sub(2) as usize;
+    // Long lines are hard to read: prose stops at 100 columns in wide windows.
+    let width = (area.width.saturating_sub(2) as usize).min(100);
     let rows = app.rows(qi);
     let mut top: Vec<Line> = vec![Line::raw("")];
     top.extend(wrapped(&question.def.prompt, width, theme.accent(), " "));
@@ -771,7 +772,7 @@ fn status_tag(status: Status) -> Option<&'static str> {
 fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let q = app.questionnaire();
     let ev = app.evaluation();
-    let width = area.width.saturating_sub(2) as usize;
+    let width = (area.width.saturating_sub(2) as usize).min(100);
     let mut lines: Vec<Line> = vec![Line::raw("")];
     if let Some(_c) = ev.current {
         let (lo, hi) = ev.remaining;
