@@ -141,9 +141,11 @@ fn render_problems(path: &str, what: &str, problems: &[Problem], hint: &str) -> 
         if count == 1 { "" } else { "s" }
     );
     for p in problems {
+        // Ids and values come from the file: never let them reach a terminal raw.
+        let text = crate::text::printable_line(&p.to_string());
         match p.line {
-            Some(line) => out.push_str(&format!("  {path}:{line}: {p}\n")),
-            None => out.push_str(&format!("  {path}: {p}\n")),
+            Some(line) => out.push_str(&format!("  {path}:{line}: {text}\n")),
+            None => out.push_str(&format!("  {path}: {text}\n")),
         }
     }
     out.push_str(hint);

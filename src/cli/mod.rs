@@ -75,7 +75,8 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err, "{}", e.to_string().trim_end());
+            // Whatever a file put in the message, print it harmless.
+            let _ = writeln!(err, "{}", crate::text::printable(e.to_string().trim_end()));
             e.exit_code()
         }
     }
@@ -243,7 +244,7 @@ fn test(paths: &[PathBuf], questionnaire_spec: Option<&str>, out: &mut dyn Write
             Err(e) => {
                 failed += 1;
                 let _ = writeln!(out, "FAIL  {}", printable_line(&shown));
-                for line in e.to_string().lines() {
+                for line in crate::text::printable(&e.to_string()).lines() {
                     let _ = writeln!(out, "      {line}");
                 }
             }

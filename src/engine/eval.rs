@@ -81,7 +81,7 @@ impl<'a> Evaluator<'a> {
             Cond::Any(cs) => self.combine(cs, Tri::True),
             Cond::Not(inner) => {
                 let (t, r) = self.eval_inner(inner);
-                (t.not(), r)
+                (t.negate(), r)
             }
             Cond::Fact(f) => self.fact(*f),
         }
@@ -119,7 +119,7 @@ impl<'a> Evaluator<'a> {
         } else if any_unknown {
             (Tri::Unknown, unknown_reasons)
         } else {
-            (decisive.not(), other_reasons)
+            (decisive.negate(), other_reasons)
         }
     }
 

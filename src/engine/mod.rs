@@ -33,7 +33,8 @@ impl Tri {
         if b { Tri::True } else { Tri::False }
     }
 
-    pub fn not(self) -> Tri {
+    /// Negation; unknown stays unknown.
+    pub fn negate(self) -> Tri {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
@@ -259,7 +260,10 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
 /// The first `applies_from` rule that holds gives the date. A rule whose
 /// condition is unknown might hold, so its date is a candidate too, and the
 /// earliest candidate wins: when unsure, never suggest more time than there is.
-fn applies_from(ev: &Evaluator, rules: &[(Option<crate::questionnaire::Cond>, Date)]) -> Option<Date> {
+fn applies_from(
+    ev: &Evaluator,
+    rules: &[(Option<crate::questionnaire::Cond>, Date)],
+) -> Option<Date> {
     let mut earliest: Option<Date> = None;
     for (cond, date) in rules {
         let tri = cond.as_ref().map_or(Tri::True, |c| ev.eval(c).0);

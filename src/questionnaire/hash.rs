@@ -11,11 +11,14 @@ use sha2::{Digest, Sha256};
 
 use super::schema::*;
 
+/// An option's logic: id, exclusive, where it leads.
+type LogicOption<'a> = (&'a str, bool, &'a Option<String>);
+
 #[derive(Serialize)]
 struct LogicQuestion<'a> {
     id: &'a str,
     kind: String,
-    options: Vec<(&'a str, bool, &'a Option<String>)>,
+    options: Vec<LogicOption<'a>>,
     option_set: &'a Option<String>,
     allow_not_sure: bool,
     next: &'a Option<Next>,
@@ -26,7 +29,7 @@ struct Logic<'a> {
     format_version: u32,
     id: &'a str,
     groups: Vec<&'a str>,
-    option_sets: Vec<(&'a str, Vec<(&'a str, bool, &'a Option<String>)>)>,
+    option_sets: Vec<(&'a str, Vec<LogicOption<'a>>)>,
     questions: Vec<LogicQuestion<'a>>,
     facts: Vec<(&'a str, &'a Condition)>,
     outcomes: Vec<(&'a str, &'a str, &'a Condition, &'a Vec<DateRule>)>,
@@ -42,7 +45,7 @@ fn kind_logic(k: &Kind) -> String {
     }
 }
 
-fn options(opts: &[ChoiceDef]) -> Vec<(&str, bool, &Option<String>)> {
+fn options(opts: &[ChoiceDef]) -> Vec<LogicOption<'_>> {
     opts.iter()
         .map(|o| (o.id.as_str(), o.exclusive, &o.next))
         .collect()

@@ -31,8 +31,19 @@ pub const SHIPPED: &[(&str, &str, &str)] = &[
 /// The id of the questionnaire used when none is named.
 pub const DEFAULT_ID: &str = "eu-ai-act-oss";
 
+/// The largest questionnaire aiact reads. Real content is a few hundred
+/// kilobytes; the limit keeps a hostile file from costing seconds and memory.
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Loads and validates questionnaire text. `path` is how errors name the file.
 pub fn load_str(path: &str, src: &str) -> Result<Questionnaire> {
+    if src.len() > MAX_SOURCE_BYTES {
+        return Err(Error::Input(format!(
+            "{path}: the questionnaire is {:.1} MB; aiact reads questionnaires of up to {} MB. Split it or shorten its texts.",
+            src.len() as f64 / 1_048_576.0,
+            MAX_SOURCE_BYTES / 1_048_576
+        )));
+    }
     let src = source::normalise(src);
     source::check_raw_controls(path, &src)?;
     let file: schema::QuestionnaireFile = source::parse_ron(path, &src, "questionnaire")?;
@@ -49,6 +60,20 @@ pub fn load_str(path: &str, src: &str) -> Result<Questionnaire> {
 /// Loads a questionnaire from a file.
 pub fn load_path(path: &Path) -> Result<Questionnaire> {
     let shown = path.display().to_string();
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::io(path, "read the questionnaire", &e))?;
+    if !meta.is_file() {
+        return Err(Error::Input(format!(
+            "{shown}: not a regular file; give the path of a questionnaire (.ron) file"
+        )));
+    }
+    if meta.len() > MAX_SOURCE_BYTES as u64 {
+        return Err(Error::Input(format!(
+            "{shown}: the questionnaire is {:.1} MB; aiact reads questionnaires of up to {} MB. Split it or shorten its texts.",
+            meta.len() as f64 / 1_048_576.0,
+            MAX_SOURCE_BYTES / 1_048_576
+        )));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the questionnaire", &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

@@ -200,9 +200,9 @@ impl IdLines {
     pub fn scan(src: &str) -> IdLines {
         let bytes = src.as_bytes();
         let mut lines: HashMap<(String, String), Vec<usize>> = HashMap::new();
-        let mut stack: Vec<Option<String>> = Vec::new();
-        let mut pending: Option<String> = None;
-        let mut last_ident: Option<String> = None;
+        let mut stack: Vec<Option<&str>> = Vec::new();
+        let mut pending: Option<&str> = None;
+        let mut last_ident: Option<&str> = None;
         let mut awaiting_id_value = false;
         let mut line = 1usize;
         let mut i = 0usize;
@@ -291,7 +291,7 @@ impl IdLines {
                     {
                         i += 1;
                     }
-                    last_ident = Some(src[start..i].to_string());
+                    last_ident = Some(&src[start..i]);
                     continue;
                 }
                 b'\'' => {
@@ -315,11 +315,11 @@ impl IdLines {
     }
 }
 
-fn place_of(stack: &[Option<String>]) -> String {
+fn place_of(stack: &[Option<&str>]) -> String {
     stack
         .iter()
         .flatten()
-        .map(String::as_str)
+        .copied()
         .collect::<Vec<_>>()
         .join("/")
 }

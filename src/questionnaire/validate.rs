@@ -12,6 +12,9 @@ use super::schema::*;
 use super::source::IdLines;
 use crate::error::Problem;
 
+/// More options than anyone can read on a screen is a mistake in the content.
+pub const MAX_OPTIONS: usize = 1000;
+
 struct Ctx<'a> {
     lines: &'a IdLines,
     problems: Vec<Problem>,
@@ -162,6 +165,17 @@ pub fn compile(
                     );
                 }
             }
+        }
+        if opts.len() > MAX_OPTIONS {
+            cx.report(
+                "questions",
+                "question",
+                &q.id,
+                format!(
+                    "has {} options; a question may have at most {MAX_OPTIONS}",
+                    opts.len()
+                ),
+            );
         }
         check_option_ids(&mut cx, "question", &q.id, &opts);
         match &q.kind {
@@ -993,23 +1007,35 @@ fn check_route_reads(
     }
 }
 
-/// Every text field a user may see, with the id it belongs to.
+/// Every text field a user may see, with the id it belongs to. Field names
+/// are only put into words when a problem is found, so a file with a million
+/// options costs a million cheap scans, not a million allocations.
 fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
-    let mut bad: Vec<(String, String, String, String)> = Vec::new();
-    let mut check = |place: &str, kind: &str, id: &str, field: &str, text: &str| {
+    let mut bad: Vec<(&str, &str, String, String)> = Vec::new();
+    let mut check = |place: &'static str,
+                     kind: &'static str,
+                     id: &str,
+                     field: &dyn Fn() -> String,
+                     text: &str| {
         if let Some((pos, c)) = crate::text::find_control(text) {
             bad.push((
-                place.to_string(),
-                kind.to_string(),
+                place,
+                kind,
                 id.to_string(),
                 format!(
-                    "{field} contains control character U+{:04X} at character {}; escape sequences and control characters are not allowed in text",
+                    "{} contains control character U+{:04X} at character {}; escape sequences and control characters are not allowed in text",
+                    field(),
                     c as u32,
                     pos + 1
                 ),
             ));
         }
     };
+    macro_rules! f {
+        ($name:expr) => {
+            &|| String::from($name)
+        };
+    }
     for (field, text) in [
         ("id", &file.id),
         ("title", &file.title),
@@ -1020,47 +1046,49 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
         ("disclaimer", &file.disclaimer),
         ("description", &file.description),
     ] {
-        check("", "questionnaire", &file.id, field, text);
+        check("", "questionnaire", &file.id, f!(field), text);
     }
     for g in &file.groups {
-        for (f, t) in [
+        for (field, t) in [
             ("id", &g.id),
             ("title", &g.title),
             ("description", &g.description),
         ] {
-            check("groups", "group", &g.id, f, t);
+            check("groups", "group", &g.id, f!(field), t);
         }
     }
     for r in &file.references {
-        for (f, t) in [("id", &r.id), ("title", &r.title), ("url", &r.url)] {
-            check("references", "reference", &r.id, f, t);
+        for (field, t) in [("id", &r.id), ("title", &r.title), ("url", &r.url)] {
+            check("references", "reference", &r.id, f!(field), t);
         }
     }
-    let options = |place: &str,
-                   kind: &str,
+    type Check<'a> = dyn FnMut(&'static str, &'static str, &str, &dyn Fn() -> String, &str) + 'a;
+    let options = |place: &'static str,
+                   kind: &'static str,
                    owner: &str,
                    opts: &[ChoiceDef],
-                   check: &mut dyn FnMut(&str, &str, &str, &str, &str)| {
+                   check: &mut Check| {
         for o in opts {
+            let name = || crate::text::printable_line(&o.id);
             check(
                 place,
                 kind,
                 owner,
-                &format!("option \"{}\" id", crate::text::printable_line(&o.id)),
+                &|| format!("option \"{}\" id", name()),
                 &o.id,
             );
             check(
                 place,
                 kind,
                 owner,
-                &format!("option \"{}\" label", o.id),
+                &|| format!("option \"{}\" label", name()),
                 &o.label,
             );
             check(
                 place,
                 kind,
                 owner,
-                &format!("option \"{}\" help", o.id),
+                &|| format!("option \"{}\" help", name()),
                 &o.help,
             );
             if let Some(w) = &o.what_if {
@@ -1068,12 +1096,18 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
                     place,
                     kind,
                     owner,
-                    &format!("option \"{}\" what_if", o.id),
+                    &|| format!("option \"{}\" what_if", name()),
                     w,
                 );
             }
             if let Some(n) = &o.next {
-                check(place, kind, owner, &format!("option \"{}\" next", o.id), n);
+                check(
+                    place,
+                    kind,
+                    owner,
+                    &|| format!("option \"{}\" next", name()),
+                    n,
+                );
             }
         }
     };
@@ -1081,75 +1115,108 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
         options("option_sets", "option set", &s.id, &s.options, &mut check);
     }
     for q in &file.questions {
-        for (f, t) in [
+        for (field, t) in [
             ("id", &q.id),
             ("prompt", &q.prompt),
             ("help", &q.help),
             ("why", &q.why),
             ("facilitator_notes", &q.facilitator_notes),
         ] {
-            check("questions", "question", &q.id, f, t);
+            check("questions", "question", &q.id, f!(field), t);
         }
         if let Some(s) = &q.short {
-            check("questions", "question", &q.id, "short", s);
+            check("questions", "question", &q.id, f!("short"), s);
         }
         for d in &q.discussion {
-            check("questions", "question", &q.id, "discussion", d);
+            check("questions", "question", &q.id, f!("discussion"), d);
         }
         for c in &q.citations {
             check(
                 "questions",
                 "question",
                 &q.id,
-                "citation pinpoint",
+                f!("citation pinpoint"),
                 &c.pinpoint,
             );
+            check(
+                "questions",
+                "question",
+                &q.id,
+                f!("citation reference"),
+                &c.reference,
+            );
         }
-        match &q.kind {
-            Kind::Number { unit, estimate, .. } => {
-                if let Some(u) = unit {
-                    check("questions", "question", &q.id, "unit", u);
-                }
-                if let Some(e) = estimate {
-                    check("questions", "question", &q.id, "estimate label", &e.label);
-                    check("questions", "question", &q.id, "estimate help", &e.help);
-                    for i in &e.inputs {
-                        check("questions", "question", &q.id, "estimate input", &i.label);
-                        check("questions", "question", &q.id, "estimate input id", &i.id);
-                    }
+        if let Some(set) = &q.option_set {
+            check("questions", "question", &q.id, f!("option_set"), set);
+        }
+        if let Kind::Number { unit, estimate, .. } = &q.kind {
+            if let Some(u) = unit {
+                check("questions", "question", &q.id, f!("unit"), u);
+            }
+            if let Some(e) = estimate {
+                check(
+                    "questions",
+                    "question",
+                    &q.id,
+                    f!("estimate label"),
+                    &e.label,
+                );
+                check("questions", "question", &q.id, f!("estimate help"), &e.help);
+                for i in &e.inputs {
+                    check(
+                        "questions",
+                        "question",
+                        &q.id,
+                        f!("estimate input"),
+                        &i.label,
+                    );
+                    check(
+                        "questions",
+                        "question",
+                        &q.id,
+                        f!("estimate input id"),
+                        &i.id,
+                    );
                 }
             }
-            _ => {}
         }
         options("questions", "question", &q.id, &q.options, &mut check);
     }
-    for f in &file.facts {
-        check("facts", "fact", &f.id, "id", &f.id);
-        check("facts", "fact", &f.id, "holds", &f.holds);
-        if let Some(t) = &f.fails {
-            check("facts", "fact", &f.id, "fails", t);
+    for fact in &file.facts {
+        check("facts", "fact", &fact.id, f!("id"), &fact.id);
+        check("facts", "fact", &fact.id, f!("holds"), &fact.holds);
+        if let Some(t) = &fact.fails {
+            check("facts", "fact", &fact.id, f!("fails"), t);
         }
     }
     for o in &file.outcomes {
-        for (fld, t) in [
+        for (field, t) in [
             ("id", &o.id),
+            ("group", &o.group),
             ("title", &o.title),
             ("summary", &o.summary),
             ("explanation", &o.explanation),
         ] {
-            check("outcomes", "outcome", &o.id, fld, t);
+            check("outcomes", "outcome", &o.id, f!(field), t);
         }
         for c in &o.citations {
             check(
                 "outcomes",
                 "outcome",
                 &o.id,
-                "citation pinpoint",
+                f!("citation pinpoint"),
                 &c.pinpoint,
+            );
+            check(
+                "outcomes",
+                "outcome",
+                &o.id,
+                f!("citation reference"),
+                &c.reference,
             );
         }
     }
     for (place, kind, id, message) in bad {
-        cx.report(&place, &kind, &id, message);
+        cx.report(place, kind, &id, message);
     }
 }

@@ -1,0 +1,230 @@
+//! Hostile input: each case with its exact expected outcome. Nothing may
+//! panic, hang, overflow the stack, or reach the terminal unescaped.
+
+use std::path::Path;
+use std::process::Command;
+
+use aiact::answers::{Answer, parse_number};
+use aiact::engine::evaluate;
+use aiact::questionnaire::{load_path, load_str};
+use jiff::civil::date;
+
+const BASIC: &str = "tests/fixtures/valid/basic.ron";
+
+fn basic() -> String {
+    std::fs::read_to_string(BASIC).unwrap()
+}
+
+#[test]
+fn an_escape_sequence_in_any_text_field_is_rejected_by_id() {
+    let src = basic();
+    // Every string literal of the fixture, one at a time.
+    let mut literals = Vec::new();
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if bytes[i] == b'"' {
+            let start = i + 1;
+            let mut j = start;
+            while bytes[j] != b'"' {
+                j += 1;
+            }
+            literals.push(start);
+            i = j + 1;
+            continue;
+        }
+        i += 1;
+    }
+    assert!(literals.len() > 100, "found {} literals", literals.len());
+    for start in literals {
+        let hostile = format!("{}\\u{{1b}}[31m{}", &src[..start], &src[start..]);
+        let err = match load_str("hostile.ron", &hostile) {
+            Ok(_) => panic!(
+                "accepted an escape at byte {start}: {}",
+                &src[start..start + 20]
+            ),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains("U+001B") || err.contains("unknown") || err.contains("is not a date"),
+            "escape at byte {start} gave: {err}"
+        );
+        assert!(
+            !err.contains('\u{1b}'),
+            "the message itself carries the escape: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_raw_escape_byte_is_rejected_with_its_position() {
+    let src = basic().replacen("Only a test.", "Only a \u{1b}[2J test.", 1);
+    let err = load_str("raw.ron", &src).unwrap_err().to_string();
+    assert!(
+        err.starts_with("raw.ron:10:25: control character U+001B in the file"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'));
+}
+
+#[test]
+fn a_ten_megabyte_string_loads() {
+    let big = "x".repeat(10 * 1024 * 1024);
+    let src = basic().replacen("Only a test.", &big, 1);
+    let q = load_str("big.ron", &src).expect("a long disclaimer is fine");
+    assert_eq!(q.meta.disclaimer.len(), big.len());
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.ron");
+    let options: String = (0..1_000_000)
+        .map(|i| format!("(id:\"o{i}\",label:\"O\"),"))
+        .collect();
+    let src = basic().replacen(
+        "(id: \"none\", label: \"None of these\", exclusive: true)",
+        &format!("{options}(id: \"none\", label: \"None\", exclusive: true)"),
+        1,
+    );
+    std::fs::write(&path, &src).unwrap();
+    let err = load_path(&path).unwrap_err().to_string();
+    assert!(
+        err.ends_with("aiact reads questionnaires of up to 16 MB. Split it or shorten its texts."),
+        "{err}"
+    );
+    assert!(err.contains("the questionnaire is 2"), "{err}");
+}
+
+#[test]
+fn too_many_options_are_refused() {
+    let options: String = (0..1500)
+        .map(|i| format!("(id:\"o{i}\",label:\"O\"),"))
+        .collect();
+    let src = basic().replacen(
+        "(id: \"none\", label: \"None of these\", exclusive: true)",
+        &format!("{options}(id: \"none\", label: \"None\", exclusive: true)"),
+        1,
+    );
+    let err = load_str("many.ron", &src).unwrap_err().to_string();
+    assert!(
+        err.contains("question \"colour\": has 1503 options; a question may have at most 1000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_question_chain_neither_overflows_nor_stalls() {
+    let n = 100_000;
+    let mut src = String::from(
+        "(format_version: 1, id: \"chain\", title: \"Chain\", version: \"1\", language: \"en\", legal_basis: \"x\", as_of: \"2026-01-01\", disclaimer: \"d\", groups: [(id: \"g\", title: \"G\", order: 1)], references: [(id: \"r\", title: \"R\", url: \"https://example.org\")], questions: [",
+    );
+    for i in 0..n {
+        src.push_str(&format!("(id: \"q{i}\", prompt: \"Q\", kind: YesNo),"));
+    }
+    src.push_str("], outcomes: [(id: \"o\", group: \"g\", title: \"T\", summary: \"S\", explanation: \"E\", citations: [(reference: \"r\", pinpoint: \"1\")], when: Is(\"q99999\", \"yes\"))])");
+    let q = load_str("chain.ron", &src).expect("a long chain is valid");
+    assert_eq!(q.remaining[0], (100_000, 100_000));
+    let answers = (0..n)
+        .map(|i| (format!("q{i}"), Answer::Choice("yes".into())))
+        .collect();
+    let ev = evaluate(&q, &answers, date(2026, 11, 26));
+    assert!(ev.is_complete());
+    assert_eq!(ev.path.len(), n);
+    assert_eq!(ev.outcomes.len(), 1);
+}
+
+#[test]
+fn hostile_numbers_are_refused_or_bounded() {
+    assert!(parse_number("NaN").is_err());
+    assert!(parse_number("inf").is_err());
+    assert!(parse_number("-inf").is_err());
+    assert!(parse_number("1e400").is_err());
+    assert_eq!(parse_number("1e300"), Ok(1e300));
+    let q = load_path(Path::new(BASIC)).unwrap();
+    let size = q.question("size").unwrap();
+    assert_eq!(
+        size.resolve(&Answer::Number("-5".into())),
+        Err("the number must be at least 0".into())
+    );
+    assert!(size.resolve(&Answer::Number("NaN".into())).is_err());
+    assert!(size.resolve(&Answer::Number("9".repeat(500))).is_err());
+    assert!(size.resolve(&Answer::Number("1e308".into())).is_ok());
+}
+
+#[test]
+fn escapes_in_answers_never_reach_the_terminal() {
+    for format in ["markdown", "json"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+            .args([
+                "run",
+                "--questionnaire",
+                BASIC,
+                "--answers",
+                "tests/fixtures/hostile/escape.answers.ron",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
+            "escape reached the terminal"
+        );
+        assert!(
+            !out.stdout.contains(&0x07) && !out.stderr.contains(&0x07),
+            "bell reached the terminal"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("answer to \"name\": the text contains control characters"),
+            "{err}"
+        );
+        assert!(
+            err.contains("answer to \"\\u{1b}]0;pwned\\u{7}\": there is no such question"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_position() {
+    let err = load_path(Path::new("tests/fixtures/invalid/invalid_utf8.ron"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "tests/fixtures/invalid/invalid_utf8.ron:10:25: the file is not valid UTF-8 text"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_or_fifo_is_not_a_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_path(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.ends_with("not a regular file; give the path of a questionnaire (.ron) file"),
+        "{err}"
+    );
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("fifo.ron");
+        let status = Command::new("mkfifo").arg(&fifo).status();
+        if status.is_ok_and(|s| s.success()) {
+            let err = load_path(&fifo).unwrap_err().to_string();
+            assert!(
+                err.ends_with("not a regular file; give the path of a questionnaire (.ron) file"),
+                "{err}"
+            );
+        }
+    }
+}
