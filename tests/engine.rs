@@ -350,6 +350,10 @@ fn an_unknown_date_rule_gives_the_earliest_possible_date() {
         ("big", Answer::NotSure),
     ]);
     let ev = evaluate(&q, &a, TODAY);
-    let large = ev.outcomes.iter().find(|o| q.outcomes[o.index].id() == "yes.large").unwrap();
+    let large = ev
+        .outcomes
+        .iter()
+        .find(|o| q.outcomes[o.index].id() == "yes.large")
+        .unwrap();
     assert_eq!(large.applies_from, Some(date(2025, 8, 2)));
 }
