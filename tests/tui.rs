@@ -285,6 +285,8 @@ fn changing_an_earlier_answer_shows_the_outcome_changes_first() {
     key(&mut app, KeyCode::Enter); // the first answer: role
     assert_eq!(app.screen(), Screen::Question(0));
     key(&mut app, KeyCode::Char('3')); // "I only use it"
+    assert!(app.overlay().is_none(), "a digit only selects");
+    key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay(), Some(Overlay::Confirm { .. })));
     snap("confirm_change", &app);
     key(&mut app, KeyCode::Esc);
@@ -293,6 +295,7 @@ fn changing_an_earlier_answer_shows_the_outcome_changes_first() {
         Some(&Answer::Choice("build".into()))
     );
     key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         app.answers().get("role"),

@@ -111,11 +111,11 @@ fn assert_restored(out: &str) {
 fn answer_a_fixture_to_the_end_and_see_results() {
     let mut run = spawn();
     start_new(&mut run);
-    run.send("1"); // I build it
+    run.send("1\r"); // I build it
     run.expect("publish?");
     run.send(" \r"); // Model weights
     run.expect("charge");
-    run.send("2"); // no
+    run.send("2\r"); // no
     run.expect("compute");
     run.send("3e24\r");
     run.expect("script");
@@ -156,9 +156,9 @@ fn quit_with_q() {
 fn quit_with_ctrl_c_even_while_typing() {
     let mut run = spawn();
     start_new(&mut run);
-    run.send("1");
+    run.send("1\r");
     run.send(" \r");
-    run.send("2");
+    run.send("2\r");
     run.expect("compute");
     run.send("12");
     run.send("\x03");

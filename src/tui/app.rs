@@ -617,11 +617,11 @@ impl App {
             Action::Pick(n) => {
                 let n = n as usize;
                 if n < rows.len() {
+                    // A digit moves the selection (and ticks a checkbox);
+                    // only Enter confirms, so "1 Enter" never answers twice.
                     self.selected = n;
                     if self.is_multiple(qi) {
                         self.toggle(qi, n);
-                    } else {
-                        self.confirm_selected(qi);
                     }
                 }
             }

@@ -181,7 +181,7 @@ const QUESTION: &[Binding] = &[
         DIGITS,
         "1–9",
         Action::Pick(0),
-        "pick that option (ticks it in a checklist)",
+        "select that option (ticks it in a checklist); Enter confirms",
         "",
     ),
     b(
