@@ -18,9 +18,9 @@ const ROUNDS: u64 = 6;
 /// (keys to send, question id, the answer it gives)
 fn steps() -> Vec<(&'static str, &'static str, Answer)> {
     vec![
-        ("1", "role", Answer::Choice("build".into())),
+        ("1\r", "role", Answer::Choice("build".into())),
         (" \r", "parts", Answer::Choices(vec!["weights".into()])),
-        ("2", "paid", Answer::Choice("no".into())),
+        ("2\r", "paid", Answer::Choice("no".into())),
         ("3e24\r", "compute", Answer::Number("3e24".into())),
         ("demo\r", "label", Answer::Text("demo".into())),
     ]
