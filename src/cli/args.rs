@@ -67,6 +67,16 @@ pub enum Command {
     },
     /// Write a report of a saved session (a name or a session file).
     Report(ReportArgs),
+    /// Compare two sessions side by side: the answers and outcomes that differ.
+    Diff {
+        /// The first session (a name or a session file).
+        a: String,
+        /// The second session (a name or a session file).
+        b: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = super::compare::DiffFormat::Markdown)]
+        format: super::compare::DiffFormat,
+    },
     /// Re-evaluate a session against the shipped questionnaire and the date; show what changed.
     Recheck {
         /// The session's name.

@@ -2,6 +2,7 @@
 //! the clock; everything here takes the date as a parameter.
 
 pub mod args;
+mod compare;
 pub mod sessions;
 
 use std::io::Write;
@@ -56,6 +57,9 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             sessions::list(cli.data_dir.as_deref(), format, today, out)
         }
         Some(Command::Report(a)) => sessions::report(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::Diff { a, b, format }) => {
+            compare::diff(cli.data_dir.as_deref(), &a, &b, format, today, out)
+        }
         Some(Command::Recheck { name }) => {
             sessions::recheck(cli.data_dir.as_deref(), &name, today, out)
         }

@@ -397,7 +397,7 @@ pub(super) fn list(
 
 /// Loads a session named or given as a file, evaluated against its
 /// questionnaire as it is now (nothing is written).
-fn load_for_report(
+pub(super) fn load_for_report(
     data_dir: Option<&Path>,
     spec: &str,
     today: Date,
