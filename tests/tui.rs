@@ -234,7 +234,15 @@ fn results_with_an_expanded_and_a_provisional_outcome() {
     // Follow-up status cycles and shows.
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
-    assert!(text(&draw(&app, 80, 24)).contains("in progress"));
+    let t = text(&draw(&app, 80, 24));
+    assert!(
+        t.contains("Follow-up set to in progress: Keep technical documentation"),
+        "the footer says what changed: {t}"
+    );
+    assert!(
+        t.contains("Keep technical documentation [in progress]"),
+        "the outcome's line shows it: {t}"
+    );
 }
 
 #[test]

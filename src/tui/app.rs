@@ -1033,6 +1033,14 @@ impl App {
                         Some(w) => self.follow_up.insert(id, w.to_string()),
                         None => self.follow_up.remove(&id),
                     };
+                    let title = &self.choices[self.qi].outcomes[self.ev.outcomes[i].index]
+                        .def
+                        .title;
+                    // The status word first, so a narrow footer cuts the title, not it.
+                    self.status = Some(match next {
+                        Some(w) => format!("Follow-up set to {w}: {title}"),
+                        None => format!("Follow-up cleared (s sets it again): {title}"),
+                    });
                     self.request_save();
                 }
             }

@@ -143,6 +143,23 @@ fn wrapped<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line
         .collect()
 }
 
+/// A bullet item ("• text") wrapped with a hanging indent: continuation
+/// lines line up with the text after the bullet, not with the bullet.
+fn bullet<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line<'a>> {
+    let w = width.saturating_sub(indent.width() + 2);
+    wrap(text, w)
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let lead = if k == 0 { "• " } else { "  " };
+            Line::from(vec![
+                Span::raw(format!("{indent}{lead}")),
+                Span::styled(l, style),
+            ])
+        })
+        .collect()
+}
+
 /// Draws the whole app.
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -657,8 +674,8 @@ fn citation_lines(
     let mut out = Vec::new();
     for c in cites {
         let (title, pinpoint, url) = q.cite(c);
-        out.extend(wrapped(
-            &format!("• {pinpoint} — {title}"),
+        out.extend(bullet(
+            &format!("{pinpoint} — {title}"),
             width,
             Style::new(),
             indent,
@@ -892,7 +909,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 };
                 lines.push(Line::styled(format!("{ind}{label}"), theme.accent()));
                 for r in &o.reasons {
-                    lines.extend(wrapped(&format!("• {}", r.text), width, Style::new(), ind));
+                    lines.extend(bullet(&r.text, width, Style::new(), ind));
                 }
             }
             if !outcome.def.citations.is_empty() {
@@ -1135,5 +1152,14 @@ mod tests {
         assert_eq!(wrap("", 5), vec![""]);
         assert_eq!(wrap("abc", 0), vec!["a", "b", "c"]);
         assert_eq!(truncate("日本語テキスト", 7), "日本語…");
+    }
+
+    #[test]
+    fn bullets_hang_under_their_text() {
+        let lines: Vec<String> = bullet("one two three four", 12, Style::new(), "  ")
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(lines, vec!["  • one two", "    three", "    four"]);
     }
 }
