@@ -24,6 +24,8 @@ pub(crate) struct Evaluator<'a> {
     answers: &'a Answers,
     values: &'a [Option<Value>],
     states: &'a [St],
+    /// Whether to collect reasons; the what-if search needs only the truth.
+    reasons: bool,
     facts: RefCell<HashMap<FIdx, (Tri, Vec<Reason>)>>,
 }
 
@@ -39,8 +41,16 @@ impl<'a> Evaluator<'a> {
             answers,
             values,
             states,
+            reasons: true,
             facts: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The same evaluation without reasons: much cheaper, for searches that
+    /// evaluate many variants of the answers and only compare statuses.
+    pub(crate) fn without_reasons(mut self) -> Self {
+        self.reasons = false;
+        self
     }
 
     /// Evaluates a condition and returns the reasons for its value: for true,
@@ -48,7 +58,9 @@ impl<'a> Evaluator<'a> {
     /// answers still missing or unsure.
     pub(crate) fn eval(&self, c: &Cond) -> (Tri, Vec<Reason>) {
         let (tri, mut reasons) = self.eval_inner(c);
-        dedupe(&mut reasons);
+        if !reasons.is_empty() {
+            dedupe(&mut reasons);
+        }
         (tri, reasons)
     }
 
@@ -141,11 +153,20 @@ impl<'a> Evaluator<'a> {
     fn leaf(&self, q: QIdx, test: impl Fn(&Value) -> Tri, absent: Tri) -> (Tri, Vec<Reason>) {
         match self.states[q] {
             St::Absent => (absent, Vec::new()),
-            St::Pending => (Tri::Unknown, vec![self.pending_reason(q)]),
+            St::Pending => (Tri::Unknown, self.one(|| self.pending_reason(q))),
             St::Answered => match &self.values[q] {
-                Some(v) => (test(v), vec![self.answer_reason(q)]),
-                None => (Tri::Unknown, vec![self.pending_reason(q)]),
+                Some(v) => (test(v), self.one(|| self.answer_reason(q))),
+                None => (Tri::Unknown, self.one(|| self.pending_reason(q))),
             },
+        }
+    }
+
+    /// One reason, built only when reasons are wanted.
+    fn one(&self, make: impl FnOnce() -> Reason) -> Vec<Reason> {
+        if self.reasons {
+            vec![make()]
+        } else {
+            Vec::new()
         }
     }
 
@@ -181,6 +202,7 @@ impl<'a> Evaluator<'a> {
         let fact = &self.q.facts[f];
         let (tri, inner) = self.eval_inner(&fact.cond);
         let reasons = match tri {
+            _ if !self.reasons => Vec::new(),
             Tri::True => vec![Reason {
                 question: None,
                 fact: Some(fact.def.id.clone()),
