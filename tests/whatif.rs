@@ -239,3 +239,53 @@ fn answering_the_current_question_decides_a_provisional_outcome() {
         && f.before == Some(Status::Provisional)
         && f.after.is_none()));
 }
+
+fn run_aiact(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+        .args(args)
+        .output()
+        .expect("run aiact")
+}
+
+#[test]
+fn run_what_if_adds_a_section_and_a_json_array() {
+    let base = [
+        "run",
+        "--questionnaire",
+        "tests/fixtures/valid/basic.ron",
+        "--answers",
+        "tests/fixtures/cli/complete.answers.ron",
+        "--today",
+        "2026-11-26",
+    ];
+    let o = run_aiact(&base);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("What would change this"));
+
+    let o = run_aiact(&[&base[..], &["--what-if"]].concat());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let md = String::from_utf8_lossy(&o.stdout);
+    let section = md
+        .split("## What would change this")
+        .nth(1)
+        .expect("section");
+    assert!(section.contains("- If you "), "{section}");
+
+    let o = run_aiact(&[&base[..], &["--what-if", "--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let flips = doc["what_if"].as_array().expect("what_if array");
+    assert!(!flips.is_empty());
+    for f in flips {
+        for key in ["outcome", "question", "answer", "before", "after", "text"] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+    // Existing fields are still there.
+    assert!(doc["outcomes"].is_array() && doc["answers"].is_object());
+}

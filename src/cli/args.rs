@@ -128,6 +128,9 @@ pub struct RunArgs {
     /// Print provisional results for an incomplete set of answers instead of failing.
     #[arg(long)]
     pub partial: bool,
+    /// Also show the single answer changes that would flip an outcome.
+    #[arg(long)]
+    pub what_if: bool,
 }
 
 /// Output formats of `run`.

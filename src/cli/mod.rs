@@ -196,7 +196,11 @@ fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result
             printable_line(&question.def.prompt)
         )));
     }
-    let report = Report::new(&q, &answers, &ev);
+    let flips = args
+        .what_if
+        .then(|| crate::engine::what_if(&q, &answers, today));
+    let mut report = Report::new(&q, &answers, &ev);
+    report.what_if = flips.as_deref();
     let text = match args.format {
         args::Format::Markdown => to_markdown(&report),
         args::Format::Json => to_json(&report),

@@ -76,6 +76,21 @@ pub fn to_json(r: &Report) -> String {
         "outcomes": outcomes,
         "disclaimer": q.meta.disclaimer,
     });
+    if let Some(flips) = r.what_if {
+        doc["what_if"] = json!(
+            flips
+                .iter()
+                .map(|f| json!({
+                    "outcome": f.outcome,
+                    "question": f.question,
+                    "answer": f.answer,
+                    "before": f.before,
+                    "after": f.after,
+                    "text": f.text,
+                }))
+                .collect::<Vec<_>>()
+        );
+    }
     if let Some(s) = r.session {
         doc["session"] = json!({
             "name": s.name,

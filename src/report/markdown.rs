@@ -207,6 +207,15 @@ pub fn to_markdown(r: &Report) -> String {
         }
         let _ = writeln!(s, "| {} | {} |", md_escape(&question.def.prompt), cell);
     }
+    if let Some(flips) = r.what_if {
+        let _ = writeln!(s, "\n## What would change this\n");
+        if flips.is_empty() {
+            let _ = writeln!(s, "No single answer change would change an outcome.");
+        }
+        for f in flips {
+            let _ = writeln!(s, "- {}", md_escape(&f.text));
+        }
+    }
     let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
     s
 }

@@ -13,7 +13,7 @@ pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;
 
 use crate::answers::Answers;
-use crate::engine::{Evaluation, OutcomeResult};
+use crate::engine::{Evaluation, Flip, OutcomeResult};
 use crate::questionnaire::Questionnaire;
 
 /// The JSON schema version; later versions add fields, never rename them.
@@ -37,6 +37,9 @@ pub struct Report<'a> {
     pub answers: &'a Answers,
     pub ev: &'a Evaluation,
     pub session: Option<&'a SessionInfo>,
+    /// The answer changes that would flip an outcome, when asked for
+    /// (`--what-if`): computing them costs many evaluations.
+    pub what_if: Option<&'a [Flip]>,
 }
 
 impl<'a> Report<'a> {
@@ -46,6 +49,7 @@ impl<'a> Report<'a> {
             answers,
             ev,
             session: None,
+            what_if: None,
         }
     }
 
