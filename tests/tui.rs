@@ -3,51 +3,17 @@
 //! property test of random keys at random sizes. Drives fixture
 //! questionnaires only.
 
-use aiact::answers::{Answer, Answers};
-use aiact::questionnaire::{Questionnaire, load_path};
+mod tui_screens;
+
+use aiact::answers::Answer;
 use aiact::tui::app::{App, Msg, Overlay, Screen};
 use aiact::tui::view;
-use jiff::civil::Date;
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
+use tui_screens::*;
 use unicode_width::UnicodeWidthStr;
-
-fn fixture(name: &str) -> Questionnaire {
-    let path = format!("{}/tests/fixtures/tui/{name}", env!("CARGO_MANIFEST_DIR"));
-    load_path(std::path::Path::new(&path)).expect("fixture loads")
-}
-
-fn today() -> Date {
-    aiact::parse_date("2026-11-26").unwrap()
-}
-
-fn app_with(answers: &[(&str, Answer)]) -> App {
-    let answers: Answers = answers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    App::new(fixture("kinds.ron"), answers, today()).with_name("demo")
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| view::render(app, f)).unwrap();
-    term.backend().buffer().clone()
-}
 
 /// The buffer as text, one line per row; the cell after a wide character is skipped.
 fn text(buf: &Buffer) -> String {
@@ -93,14 +59,12 @@ fn marker_row(buf: &Buffer) -> Option<(u16, bool)> {
 
 #[test]
 fn start_screen() {
-    let app = App::start(vec![fixture("kinds.ron")], Vec::new(), today());
-    snap("start", &app);
+    snap("start", &at_start());
 }
 
 #[test]
 fn single_choice_with_help_open() {
-    let app = app_with(&[]);
-    assert_eq!(app.screen(), Screen::Question(0));
+    let app = at_first_question();
     snap("single_help", &app);
     let buf = draw(&app, 80, 24);
     let (row, reversed) = marker_row(&buf).expect("a selection marker");
@@ -204,19 +168,6 @@ fn text_question_with_cjk_and_rtl() {
         Some(&Answer::Text("日本語モデル مرحبا[31m".into()))
     );
     assert_eq!(app.screen(), Screen::Results);
-}
-
-fn at_results() -> App {
-    let mut app = app_with(&[
-        ("role", Answer::Choice("build".into())),
-        ("parts", Answer::Choices(vec!["weights".into()])),
-        ("paid", Answer::NotSure),
-        ("compute", Answer::Number("3e24".into())),
-        ("label", Answer::Text("demo".into())),
-    ]);
-    assert_eq!(app.screen(), Screen::Results);
-    key(&mut app, KeyCode::Enter);
-    app
 }
 
 #[test]

@@ -6,6 +6,7 @@ pub mod app;
 pub mod input;
 pub mod keys;
 pub mod launch;
+pub mod svg;
 pub mod terminal;
 pub mod view;
 
