@@ -106,6 +106,17 @@ pub fn parse_number(input: &str) -> Result<f64, NumberError> {
     Ok(value)
 }
 
+/// Writes a number the way people read it, and so that [`parse_number`] reads
+/// back exactly the same float: plain for everyday sizes (`10`, `0.5`),
+/// `e` notation for large and tiny ones (`1e25`), as thresholds are written.
+pub fn format_number(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e7).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,6 +112,29 @@ pub enum Command {
         #[arg(long = "as", value_name = "NEW")]
         as_name: Option<String>,
     },
+    /// Draw the decision tree (questions, routes, optionally outcomes) as Mermaid or DOT.
+    Graph(GraphArgs),
+}
+
+/// Arguments of `graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A questionnaire file or shipped id (default: eu-ai-act-oss).
+    #[arg(long, value_name = "FILE|ID")]
+    pub questionnaire: Option<String>,
+    /// Output format: Mermaid renders on code forges, DOT with Graphviz.
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Mermaid)]
+    pub format: GraphFormatArg,
+    /// Also draw the outcomes, with dashed edges from the questions they read.
+    #[arg(long)]
+    pub outcomes: bool,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormatArg {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, Args)]

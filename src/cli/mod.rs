@@ -75,6 +75,7 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Import { file, as_name }) => {
             sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
         }
+        Some(Command::Graph(a)) => graph(&a, out),
     };
     match result {
         Ok(code) => code,
@@ -205,6 +206,21 @@ fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result
         args::Format::Markdown => to_markdown(&report),
         args::Format::Json => to_json(&report),
     };
+    let _ = out.write_all(text.as_bytes());
+    Ok(exit::OK)
+}
+
+fn graph(args: &args::GraphArgs, out: &mut dyn Write) -> Result<i32> {
+    let q = questionnaire::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(questionnaire::DEFAULT_ID),
+    )?;
+    let format = match args.format {
+        args::GraphFormatArg::Mermaid => crate::report::GraphFormat::Mermaid,
+        args::GraphFormatArg::Dot => crate::report::GraphFormat::Dot,
+    };
+    let text = crate::report::to_graph(&q, format, args.outcomes);
     let _ = out.write_all(text.as_bytes());
     Ok(exit::OK)
 }

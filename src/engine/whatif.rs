@@ -190,7 +190,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
         }
         Kind::Number { unit, .. } => {
             for x in number_points(constants) {
-                let text = format!("{x:e}");
+                let text = crate::answers::format_number(x);
                 let shown = match unit {
                     Some(u) => format!("{text} {u}"),
                     None => text.clone(),

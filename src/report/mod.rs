@@ -2,12 +2,14 @@
 //! JSON for programs. Both are built from one [`Report`] value so they never
 //! disagree.
 
+mod graph;
 mod json;
 mod markdown;
 mod model_card;
 
 use jiff::civil::Date;
 
+pub use graph::{GraphFormat, to_graph};
 pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;

@@ -1,0 +1,268 @@
+//! The decision tree as a picture: Mermaid (renders on code forges) or
+//! Graphviz DOT. Questions are nodes named by their short label, routes are
+//! edges labelled with the option or the condition in words, and outcomes can
+//! be added with dashed edges from the questions they read.
+//!
+//! Node ids are generated (`q0`, `o3`, `done`: `end` is a Mermaid keyword),
+//! so content ids never need escaping;
+//! every label is escaped for its format, so content text can neither break
+//! the graph nor inject markup.
+
+use std::fmt::Write;
+
+use crate::questionnaire::{CmpOp, Cond, Kind, QIdx, Questionnaire, Routing, Target};
+
+/// Output formats of `aiact graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+/// One edge: from a question to a target, with a label (possibly empty).
+struct Edge {
+    from: QIdx,
+    to: Target,
+    label: String,
+}
+
+/// Renders the questionnaire's decision tree; with `outcomes`, outcomes too.
+pub fn to_graph(q: &Questionnaire, format: GraphFormat, outcomes: bool) -> String {
+    let edges = edges(q);
+    let outcome_edges: Vec<(usize, Vec<QIdx>)> = if outcomes {
+        q.outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, questions_read(q, &o.cond)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let node = |t: Target| match t {
+        Target::Question(i) => format!("q{i}"),
+        Target::End => "done".to_string(),
+    };
+    let mut s = String::new();
+    match format {
+        GraphFormat::Mermaid => {
+            let _ = writeln!(s, "flowchart TD");
+            for (i, question) in q.questions.iter().enumerate() {
+                let _ = writeln!(s, "    q{i}[\"{}\"]", mermaid(question.short()));
+            }
+            let _ = writeln!(s, "    done((\"End\"))");
+            for e in &edges {
+                if e.label.is_empty() {
+                    let _ = writeln!(s, "    q{} --> {}", e.from, node(e.to));
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "    q{} -->|\"{}\"| {}",
+                        e.from,
+                        mermaid(&e.label),
+                        node(e.to)
+                    );
+                }
+            }
+            for (o, read) in &outcome_edges {
+                let title = &q.outcomes[*o].def.title;
+                let _ = writeln!(s, "    o{o}{{{{\"{}\"}}}}", mermaid(title));
+                for qi in read {
+                    let _ = writeln!(s, "    q{qi} -.-> o{o}");
+                }
+            }
+        }
+        GraphFormat::Dot => {
+            let _ = writeln!(s, "digraph \"{}\" {{", dot(&q.meta.id));
+            let _ = writeln!(s, "    node [shape=box];");
+            for (i, question) in q.questions.iter().enumerate() {
+                let _ = writeln!(s, "    q{i} [label=\"{}\"];", dot(question.short()));
+            }
+            let _ = writeln!(s, "    done [label=\"End\", shape=doublecircle];");
+            for e in &edges {
+                if e.label.is_empty() {
+                    let _ = writeln!(s, "    q{} -> {};", e.from, node(e.to));
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "    q{} -> {} [label=\"{}\"];",
+                        e.from,
+                        node(e.to),
+                        dot(&e.label)
+                    );
+                }
+            }
+            for (o, read) in &outcome_edges {
+                let title = &q.outcomes[*o].def.title;
+                let _ = writeln!(s, "    o{o} [label=\"{}\", shape=hexagon];", dot(title));
+                for qi in read {
+                    let _ = writeln!(s, "    q{qi} -> o{o} [style=dashed];");
+                }
+            }
+            let _ = writeln!(s, "}}");
+        }
+    }
+    s
+}
+
+/// Every route of every question, in file order.
+fn edges(q: &Questionnaire) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for (i, question) in q.questions.iter().enumerate() {
+        // Options with their own `next` (single choice only).
+        let mut overridden = 0;
+        if matches!(question.kind(), Kind::Single) {
+            for (o, next) in question.option_next.iter().enumerate() {
+                if let Some(t) = next {
+                    overridden += 1;
+                    out.push(Edge {
+                        from: i,
+                        to: *t,
+                        label: question.options[o].label.clone(),
+                    });
+                }
+            }
+            if overridden == question.options.len() && !question.not_sure {
+                continue;
+            }
+        }
+        match &question.routing {
+            Routing::Goto(t) => out.push(Edge {
+                from: i,
+                to: *t,
+                label: if overridden > 0 {
+                    default_options(question)
+                } else {
+                    String::new()
+                },
+            }),
+            Routing::Routes(routes) => {
+                for (cond, t) in routes {
+                    out.push(Edge {
+                        from: i,
+                        to: *t,
+                        label: cond
+                            .as_ref()
+                            .map_or_else(|| "otherwise".to_string(), |c| words(q, c)),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The options (and "not sure") that follow the question's own route when
+/// other options have their own `next`.
+fn default_options(question: &crate::questionnaire::Question) -> String {
+    let mut labels: Vec<&str> = question
+        .options
+        .iter()
+        .zip(&question.option_next)
+        .filter(|(_, next)| next.is_none())
+        .map(|(o, _)| o.label.as_str())
+        .collect();
+    if question.not_sure {
+        labels.push("not sure");
+    }
+    labels.join(" or ")
+}
+
+/// The questions a condition reads, directly or through facts, in file order.
+fn questions_read(q: &Questionnaire, cond: &Cond) -> Vec<QIdx> {
+    let mut read = vec![false; q.questions.len()];
+    let mut seen_facts = vec![false; q.facts.len()];
+    let mut pending = vec![cond];
+    while let Some(c) = pending.pop() {
+        let mut facts = Vec::new();
+        c.visit(|qi| read[qi] = true, |f| facts.push(f));
+        for f in facts {
+            if !seen_facts[f] {
+                seen_facts[f] = true;
+                pending.push(&q.facts[f].cond);
+            }
+        }
+    }
+    (0..read.len()).filter(|&i| read[i]).collect()
+}
+
+/// A condition in words, for edge labels: “Compute” > 1e25 and …
+pub fn words(q: &Questionnaire, c: &Cond) -> String {
+    let short = |qi: QIdx| format!("“{}”", q.questions[qi].short());
+    let label = |qi: QIdx, o: usize| format!("“{}”", q.questions[qi].options[o].label);
+    let labels = |qi: QIdx, os: &[usize]| {
+        os.iter()
+            .map(|&o| label(qi, o))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let nested = |c: &Cond| {
+        let w = words(q, c);
+        if matches!(c, Cond::All(_) | Cond::Any(_)) {
+            format!("({w})")
+        } else {
+            w
+        }
+    };
+    match c {
+        Cond::Always => "always".to_string(),
+        Cond::Answered(qi) => format!("{} answered", short(*qi)),
+        Cond::NotSure(qi) => format!("{} not sure", short(*qi)),
+        Cond::Is(qi, o) => format!("{} is {}", short(*qi), label(*qi, *o)),
+        Cond::In(qi, os) => format!("{} is {}", short(*qi), labels(*qi, os)),
+        Cond::Includes(qi, o) => format!("{} includes {}", short(*qi), label(*qi, *o)),
+        Cond::IncludesAny(qi, os) => format!("{} includes {}", short(*qi), labels(*qi, os)),
+        Cond::Cmp(qi, op, x) => {
+            let sym = match op {
+                CmpOp::Gt => ">",
+                CmpOp::Ge => "≥",
+                CmpOp::Lt => "<",
+                CmpOp::Le => "≤",
+            };
+            format!("{} {sym} {}", short(*qi), crate::answers::format_number(*x))
+        }
+        Cond::All(cs) => cs.iter().map(nested).collect::<Vec<_>>().join(" and "),
+        Cond::Any(cs) => cs.iter().map(nested).collect::<Vec<_>>().join(" or "),
+        Cond::Not(inner) => format!("not {}", nested(inner)),
+        Cond::Fact(f) => q.facts[*f].def.id.clone(),
+    }
+}
+
+/// Escapes a label for inside Mermaid's `"..."`: entity codes for quotes,
+/// brackets, braces, parentheses, pipes, `<`, `>`, `&` and `#` itself.
+pub fn mermaid(text: &str) -> String {
+    let text = crate::text::printable_line(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '[' => out.push_str("#91;"),
+            ']' => out.push_str("#93;"),
+            '(' => out.push_str("#40;"),
+            ')' => out.push_str("#41;"),
+            '{' => out.push_str("#123;"),
+            '}' => out.push_str("#125;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a label for inside DOT's `"..."`: backslashes and quotes.
+pub fn dot(text: &str) -> String {
+    let text = crate::text::printable_line(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out
+}
