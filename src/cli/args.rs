@@ -112,8 +112,27 @@ pub enum Command {
         #[arg(long = "as", value_name = "NEW")]
         as_name: Option<String>,
     },
+    /// Summarise many saved sessions (a workshop's tables): outcomes reached, answers given.
+    Aggregate {
+        /// Session files or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = super::aggregate::AggregateFormat::Markdown)]
+        format: super::aggregate::AggregateFormat,
+        /// Leave out session names (and never show notes or free text).
+        #[arg(long)]
+        anonymise: bool,
+    },
     /// Draw the decision tree (questions, routes, optionally outcomes) as Mermaid or DOT.
     Graph(GraphArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output.
+    Man,
 }
 
 /// Arguments of `graph`.

@@ -1,6 +1,7 @@
 //! The commands behind the command line. `main` parses arguments and reads
 //! the clock; everything here takes the date as a parameter.
 
+pub mod aggregate;
 pub mod args;
 mod compare;
 pub mod sessions;
@@ -57,6 +58,11 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             sessions::list(cli.data_dir.as_deref(), format, today, out)
         }
         Some(Command::Report(a)) => sessions::report(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::Aggregate {
+            paths,
+            format,
+            anonymise,
+        }) => aggregate::aggregate(&paths, format, anonymise, today, out, err),
         Some(Command::Diff { a, b, format }) => {
             compare::diff(cli.data_dir.as_deref(), &a, &b, format, today, out)
         }
@@ -76,6 +82,8 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
         }
         Some(Command::Graph(a)) => graph(&a, out),
+        Some(Command::Completions { shell }) => completions(shell, out),
+        Some(Command::Man) => man(out),
     };
     match result {
         Ok(code) => code,
@@ -207,6 +215,23 @@ fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result
         args::Format::Json => to_json(&report),
     };
     let _ = out.write_all(text.as_bytes());
+    Ok(exit::OK)
+}
+
+/// Completions generated from the command-line definition, so they never
+/// drift from the real arguments.
+fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<i32> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "aiact", out);
+    Ok(exit::OK)
+}
+
+/// The man page, generated from the command-line definition.
+fn man(out: &mut dyn Write) -> Result<i32> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cmd)
+        .render(out)
+        .map_err(|e| Error::io(Path::new("standard output"), "write the man page", &e))?;
     Ok(exit::OK)
 }
 
