@@ -46,7 +46,11 @@ fn render(c: &mut Criterion) {
     }
     // What the terminal's diff and buffer swap cost without drawing anything.
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    group.bench_function("empty_frame", |b| b.iter(|| term.draw(|_f| {}).unwrap()));
+    group.bench_function("empty_frame", |b| {
+        b.iter(|| {
+            term.draw(|_f| {}).unwrap();
+        })
+    });
     group.finish();
 }
 
