@@ -133,13 +133,6 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
-    /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output.
-    Completions {
-        /// The shell to complete for.
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page (roff) to standard output.
-    Man,
 }
 
 /// Arguments of `graph`.

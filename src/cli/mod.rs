@@ -84,8 +84,6 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Graph(a)) => graph(&a, out),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
-        Some(Command::Completions { shell }) => completions(shell, out),
-        Some(Command::Man) => man(out),
     };
     match result {
         Ok(code) => code,
@@ -217,23 +215,6 @@ fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result
         args::Format::Json => to_json(&report),
     };
     let _ = out.write_all(text.as_bytes());
-    Ok(exit::OK)
-}
-
-/// Completions generated from the command-line definition, so they never
-/// drift from the real arguments.
-fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<i32> {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "aiact", out);
-    Ok(exit::OK)
-}
-
-/// The man page, generated from the command-line definition.
-fn man(out: &mut dyn Write) -> Result<i32> {
-    let cmd = <Cli as clap::CommandFactory>::command();
-    clap_mangen::Man::new(cmd)
-        .render(out)
-        .map_err(|e| Error::io(Path::new("standard output"), "write the man page", &e))?;
     Ok(exit::OK)
 }
 
