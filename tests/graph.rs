@@ -66,3 +66,52 @@ fn the_command_prints_the_graph() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("digraph \"basic\" {"));
 }
+
+#[test]
+fn a_sessions_path_is_highlighted() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--today", "2026-11-26"])
+            .args(args)
+            .env_remove("AIACT_DATA_DIR")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "new",
+        "--name",
+        "team a",
+        "--questionnaire",
+        "tests/fixtures/valid/basic.ron",
+        "--answers",
+        "tests/fixtures/cli/complete.answers.ron",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["graph", "--session", "team a"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // kind → size → big → colour → name → end: every question, and the
+    // routes taken, not the ones skipped (kind → colour, size → colour).
+    assert!(out.contains("class q0,q1,q2,q3,q4 onpath"), "{out}");
+    insta::assert_snapshot!("basic_session_mermaid", out);
+    let o = run(&["graph", "--session", "team a", "--format", "dot"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("q0 -> q1 [label=\"A model\", color="), "{out}");
+    assert!(out.contains("q0 -> q3 [label=\"A dataset\"];"), "{out}");
+    let o = run(&["graph", "--session", "nobody"]);
+    assert_ne!(o.status.code(), Some(0));
+}

@@ -147,6 +147,9 @@ pub struct GraphArgs {
     /// Also draw the outcomes, with dashed edges from the questions they read.
     #[arg(long)]
     pub outcomes: bool,
+    /// Highlight this saved session's path (a name or a session file); draws its questionnaire.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub session: Option<String>,
 }
 
 /// Output formats of `graph`.

@@ -81,7 +81,7 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Import { file, as_name }) => {
             sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
         }
-        Some(Command::Graph(a)) => graph(&a, out),
+        Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
     };
@@ -235,17 +235,29 @@ fn man(out: &mut dyn Write) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn graph(args: &args::GraphArgs, out: &mut dyn Write) -> Result<i32> {
-    let q = questionnaire::load_spec(
-        args.questionnaire
-            .as_deref()
-            .unwrap_or(questionnaire::DEFAULT_ID),
-    )?;
+fn graph(
+    args: &args::GraphArgs,
+    data_dir: Option<&Path>,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let format = match args.format {
         args::GraphFormatArg::Mermaid => crate::report::GraphFormat::Mermaid,
         args::GraphFormatArg::Dot => crate::report::GraphFormat::Dot,
     };
-    let text = crate::report::to_graph(&q, format, args.outcomes);
+    let text = if let Some(spec) = &args.session {
+        // The session's own questionnaire, so the path fits the picture.
+        let (_, q, ev) = sessions::load_for_report(data_dir, spec, today)?;
+        let path = Some((ev.path.as_slice(), ev.is_complete()));
+        crate::report::to_graph_with_path(&q, format, args.outcomes, path)
+    } else {
+        let q = questionnaire::load_spec(
+            args.questionnaire
+                .as_deref()
+                .unwrap_or(questionnaire::DEFAULT_ID),
+        )?;
+        crate::report::to_graph(&q, format, args.outcomes)
+    };
     let _ = out.write_all(text.as_bytes());
     Ok(exit::OK)
 }

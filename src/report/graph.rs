@@ -28,7 +28,20 @@ struct Edge {
 
 /// Renders the questionnaire's decision tree; with `outcomes`, outcomes too.
 pub fn to_graph(q: &Questionnaire, format: GraphFormat, outcomes: bool) -> String {
+    to_graph_with_path(q, format, outcomes, None)
+}
+
+/// [`to_graph`] with a session's path highlighted: the questions on it (in
+/// order, as [`crate::engine::Evaluation::path`]) and the routes between
+/// consecutive ones; `complete` also highlights the route to the end.
+pub fn to_graph_with_path(
+    q: &Questionnaire,
+    format: GraphFormat,
+    outcomes: bool,
+    path: Option<(&[QIdx], bool)>,
+) -> String {
     let edges = edges(q);
+    let (on_path, taken) = highlighted(q, &edges, path);
     let outcome_edges: Vec<(usize, Vec<QIdx>)> = if outcomes {
         q.outcomes
             .iter()
@@ -70,24 +83,58 @@ pub fn to_graph(q: &Questionnaire, format: GraphFormat, outcomes: bool) -> Strin
                     let _ = writeln!(s, "    q{qi} -.-> o{o}");
                 }
             }
+            if on_path.iter().any(|&b| b) {
+                let nodes: Vec<String> = (0..on_path.len())
+                    .filter(|&i| on_path[i])
+                    .map(|i| format!("q{i}"))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "    classDef onpath fill:#fde68a,stroke:#b45309,stroke-width:2px"
+                );
+                let _ = writeln!(s, "    class {} onpath", nodes.join(","));
+                let links: Vec<String> = (0..edges.len())
+                    .filter(|&i| taken[i])
+                    .map(|i| i.to_string())
+                    .collect();
+                if !links.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "    linkStyle {} stroke:#b45309,stroke-width:3px",
+                        links.join(",")
+                    );
+                }
+            }
         }
         GraphFormat::Dot => {
             let _ = writeln!(s, "digraph \"{}\" {{", dot(&q.meta.id));
             let _ = writeln!(s, "    node [shape=box];");
             for (i, question) in q.questions.iter().enumerate() {
-                let _ = writeln!(s, "    q{i} [label=\"{}\"];", dot(question.short()));
+                let style = if on_path[i] {
+                    ", style=filled, fillcolor=\"#fde68a\", penwidth=2"
+                } else {
+                    ""
+                };
+                let _ = writeln!(s, "    q{i} [label=\"{}\"{style}];", dot(question.short()));
             }
             let _ = writeln!(s, "    done [label=\"End\", shape=doublecircle];");
-            for e in &edges {
-                if e.label.is_empty() {
+            for (k, e) in edges.iter().enumerate() {
+                let mut attrs = Vec::new();
+                if !e.label.is_empty() {
+                    attrs.push(format!("label=\"{}\"", dot(&e.label)));
+                }
+                if taken[k] {
+                    attrs.push("color=\"#b45309\", penwidth=3".to_string());
+                }
+                if attrs.is_empty() {
                     let _ = writeln!(s, "    q{} -> {};", e.from, node(e.to));
                 } else {
                     let _ = writeln!(
                         s,
-                        "    q{} -> {} [label=\"{}\"];",
+                        "    q{} -> {} [{}];",
                         e.from,
                         node(e.to),
-                        dot(&e.label)
+                        attrs.join(", ")
                     );
                 }
             }
@@ -102,6 +149,33 @@ pub fn to_graph(q: &Questionnaire, format: GraphFormat, outcomes: bool) -> Strin
         }
     }
     s
+}
+
+/// Which questions are on the path, and which edges join consecutive ones.
+fn highlighted(
+    q: &Questionnaire,
+    edges: &[Edge],
+    path: Option<(&[QIdx], bool)>,
+) -> (Vec<bool>, Vec<bool>) {
+    let mut on_path = vec![false; q.questions.len()];
+    let mut taken = vec![false; edges.len()];
+    let Some((path, complete)) = path else {
+        return (on_path, taken);
+    };
+    let mut steps: Vec<(QIdx, Target)> = path
+        .windows(2)
+        .map(|w| (w[0], Target::Question(w[1])))
+        .collect();
+    if complete && let Some(&last) = path.last() {
+        steps.push((last, Target::End));
+    }
+    for &i in path {
+        on_path[i] = true;
+    }
+    for (k, e) in edges.iter().enumerate() {
+        taken[k] = steps.contains(&(e.from, e.to));
+    }
+    (on_path, taken)
 }
 
 /// Every route of every question, in file order.
