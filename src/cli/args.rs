@@ -133,6 +133,8 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
+    /// Walk a room through the questions on a projector (facilitator mode; nothing is saved).
+    Present(PresentArgs),
 }
 
 /// Arguments of `graph`.
@@ -238,4 +240,24 @@ pub enum ReportFormat {
 pub enum ListFormat {
     Text,
     Json,
+}
+
+/// Arguments of `present`.
+#[derive(Debug, Args)]
+pub struct PresentArgs {
+    /// A questionnaire file or shipped id (default: eu-ai-act-oss).
+    #[arg(long, value_name = "FILE|ID")]
+    pub questionnaire: Option<String>,
+    /// Colours for a projector.
+    #[arg(long, value_enum, default_value_t = PresentTheme::Light)]
+    pub theme: PresentTheme,
+}
+
+/// Themes of `present`: projectors wash out dim colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresentTheme {
+    /// Dark text on white.
+    Light,
+    /// White and yellow on black, nothing dimmed.
+    HighContrast,
 }

@@ -84,6 +84,7 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
+        Some(Command::Present(a)) => crate::tui::launch::present(&a, cli.mouse, today),
     };
     match result {
         Ok(code) => code,

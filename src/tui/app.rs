@@ -109,6 +109,41 @@ pub enum Overlay {
     },
 }
 
+/// Facilitator mode's colours (`aiact present --theme`): projectors wash out
+/// dim colours, so both themes use few, strong ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresentTheme {
+    /// Dark text on a white background.
+    Light,
+    /// White and yellow on black, nothing dimmed.
+    HighContrast,
+}
+
+/// Where the highlighted option would lead, computed when the highlight
+/// moves (never while drawing), so the room sees it before deciding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// The question that would follow this one, or `None` when this answer
+    /// ends the questionnaire.
+    pub next: Option<QIdx>,
+    /// Outcomes that would start to apply, stop applying or change status.
+    pub changes: Vec<Change>,
+}
+
+/// The state of facilitator mode (`aiact present`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Present {
+    pub theme: PresentTheme,
+    /// Whether the facilitator notes and discussion prompts are shown.
+    pub notes: bool,
+    /// How many groups of results the room has seen so far.
+    pub revealed: usize,
+    /// Where the highlighted option leads; `None` when it makes no answer yet.
+    pub preview: Option<Preview>,
+    /// The question and answer the preview was computed for.
+    preview_for: Option<(QIdx, Answer)>,
+}
+
 /// Follow-up status words, cycled with `s` on the results screen.
 pub const FOLLOW_UP: &[&str] = &["not started", "in progress", "done"];
 
@@ -151,6 +186,8 @@ pub struct App {
     pub(crate) status: Option<String>,
     pub(crate) data_dir: Option<String>,
     pub(crate) color: bool,
+    /// Facilitator mode, when presenting to a room.
+    pub(crate) present: Option<Present>,
     effects: Vec<Effect>,
     quit: bool,
 }
@@ -193,6 +230,7 @@ impl App {
             status: None,
             data_dir: None,
             color: true,
+            present: None,
             effects: Vec::new(),
             quit: false,
         };
@@ -246,6 +284,25 @@ impl App {
         self.notes = notes;
         self.follow_up = follow_up;
         self
+    }
+
+    /// Facilitator mode: a large layout for a projector, facilitator notes,
+    /// a preview of where each option leads, results revealed group by group.
+    pub fn presenting(mut self, theme: PresentTheme) -> App {
+        self.present = Some(Present {
+            theme,
+            notes: true,
+            revealed: 0,
+            preview: None,
+            preview_for: None,
+        });
+        self.refresh_preview();
+        self
+    }
+
+    /// Facilitator mode's state, if presenting.
+    pub fn present(&self) -> Option<&Present> {
+        self.present.as_ref()
     }
 
     pub fn questionnaire(&self) -> &Questionnaire {
@@ -307,7 +364,9 @@ impl App {
                 (Screen::Start, _) => Mode::Start,
                 (_, Focus::Answers) => Mode::Answers,
                 (Screen::Question(_), _) if self.editing => Mode::Input,
+                (Screen::Question(_), _) if self.present.is_some() => Mode::Present,
                 (Screen::Question(_), _) => Mode::Question,
+                (Screen::Results, _) if self.present.is_some() => Mode::PresentResults,
                 (Screen::Results, _) => Mode::Results,
             },
         }
@@ -383,6 +442,9 @@ impl App {
         self.editing = false;
         self.error = None;
         self.result_scroll = 0;
+        if let Some(p) = &mut self.present {
+            p.revealed = 0;
+        }
         let n = self.result_items().len();
         self.result_selected = self.result_selected.min(n.saturating_sub(1));
     }
@@ -555,6 +617,99 @@ impl App {
             Mode::Answers => self.update_answers(action),
             Mode::Question => self.update_question(action),
             Mode::Results => self.update_results(action),
+            Mode::Present => match action {
+                Action::ToggleNotes => {
+                    if let Some(p) = &mut self.present {
+                        p.notes = !p.notes;
+                    }
+                }
+                other => self.update_question(other),
+            },
+            Mode::PresentResults => self.update_present_results(action),
+        }
+        self.refresh_preview();
+    }
+
+    /// Results in content order, grouped: (group index, indices into `ev.outcomes`).
+    pub fn result_groups(&self) -> Vec<(usize, Vec<usize>)> {
+        let q = &self.choices[self.qi];
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for i in self.result_items() {
+            let g = q.outcomes[self.ev.outcomes[i].index].group;
+            match groups.last_mut() {
+                Some((last, items)) if *last == g => items.push(i),
+                _ => groups.push((g, vec![i])),
+            }
+        }
+        groups
+    }
+
+    fn update_present_results(&mut self, action: Action) {
+        let n = self.result_groups().len();
+        match action {
+            Action::Reveal => {
+                if let Some(p) = &mut self.present {
+                    p.revealed = (p.revealed + 1).min(n);
+                }
+            }
+            Action::Unreveal => {
+                if let Some(p) = &mut self.present {
+                    p.revealed = p.revealed.saturating_sub(1);
+                }
+            }
+            Action::Back => self.back(),
+            _ => {}
+        }
+    }
+
+    /// Recomputes facilitator mode's preview when the highlighted answer
+    /// changed: the engine runs on the answers plus the candidate, once per
+    /// change of highlight, never per frame.
+    fn refresh_preview(&mut self) {
+        if self.present.is_none() {
+            return;
+        }
+        let candidate = match self.screen {
+            Screen::Question(qi) if self.overlay.is_none() => {
+                let question = &self.choices[self.qi].questions[qi];
+                let empty_field =
+                    matches!(question.kind(), Kind::Number { .. } | Kind::Text { .. })
+                        && self.rows(qi).get(self.selected) == Some(&Row::Field)
+                        && self.field.text().trim().is_empty();
+                let none_ticked = self.is_multiple(qi) && !self.ticked.iter().any(|t| *t);
+                if empty_field || none_ticked {
+                    None
+                } else {
+                    self.draft_answer(qi)
+                        .filter(|a| question.resolve(a).is_ok())
+                        .map(|a| (qi, a))
+                }
+            }
+            _ => None,
+        };
+        let Some(p) = &self.present else { return };
+        if p.preview_for == candidate {
+            return;
+        }
+        let preview = candidate.as_ref().map(|(qi, answer)| {
+            let q = &self.choices[self.qi];
+            let mut trial = self.answers.clone();
+            trial.insert(q.questions[*qi].id().to_string(), answer.clone());
+            let after = evaluate(q, &trial, self.today);
+            let next = after
+                .path
+                .iter()
+                .position(|x| x == qi)
+                .and_then(|pos| after.path.get(pos + 1).copied());
+            let changes = crate::engine::diff(&self.ev.statuses(q), &after.statuses(q));
+            (next, changes)
+        });
+        if preview.is_some() {
+            self.evaluations += 1;
+        }
+        if let Some(p) = &mut self.present {
+            p.preview = preview.map(|(next, changes)| Preview { next, changes });
+            p.preview_for = candidate;
         }
     }
 

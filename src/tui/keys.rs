@@ -41,6 +41,12 @@ pub enum Action {
     End,
     NextField,
     Cancel,
+    /// Facilitator mode: show or hide the facilitator notes.
+    ToggleNotes,
+    /// Facilitator mode: reveal the next group of results.
+    Reveal,
+    /// Facilitator mode: hide the last revealed group again.
+    Unreveal,
 }
 
 /// Which table is in force.
@@ -53,6 +59,10 @@ pub enum Mode {
     Results,
     Confirm,
     Help,
+    /// Facilitator mode, on a question.
+    Present,
+    /// Facilitator mode, on the results.
+    PresentResults,
 }
 
 impl Mode {
@@ -66,6 +76,8 @@ impl Mode {
             Mode::Results => "Results",
             Mode::Confirm => "Confirm a change",
             Mode::Help => "Help",
+            Mode::Present => "Presenting a question",
+            Mode::PresentResults => "Presenting the results",
         }
     }
 }
@@ -379,6 +391,97 @@ const CONFIRM: &[Binding] = &[
     ),
 ];
 
+const PRESENT: &[Binding] = &[
+    b(
+        UP,
+        "↑/k",
+        Action::Up,
+        "highlight the previous option (the preview follows)",
+        "",
+    ),
+    b(
+        DOWN,
+        "↓/j",
+        Action::Down,
+        "highlight the next option (the preview follows)",
+        "",
+    ),
+    b(
+        ENTER,
+        "Enter",
+        Action::Confirm,
+        "the room has decided: confirm the highlighted answer",
+        "decide",
+    ),
+    b(
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        Action::Toggle,
+        "tick or untick a checkbox",
+        "",
+    ),
+    b(
+        DIGITS,
+        "1–9",
+        Action::Pick(0),
+        "highlight that option (ticks it in a checklist)",
+        "",
+    ),
+    b(
+        &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
+        "Bksp/Esc",
+        Action::Back,
+        "back to the previous question",
+        "back",
+    ),
+    b(
+        &[(KeyCode::Char('f'), NONE)],
+        "f",
+        Action::ToggleNotes,
+        "show or hide the facilitator notes and discussion prompts",
+        "notes",
+    ),
+    b(
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        Action::ShowResults,
+        "show the results so far",
+        "results",
+    ),
+    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(QUIT, "q", Action::Quit, "quit", "quit"),
+];
+
+const PRESENT_RESULTS: &[Binding] = &[
+    b(
+        &[
+            (KeyCode::Char(' '), NONE),
+            (KeyCode::Right, NONE),
+            (KeyCode::Enter, NONE),
+        ],
+        "Space/→",
+        Action::Reveal,
+        "reveal the next group of results",
+        "reveal",
+    ),
+    b(
+        &[(KeyCode::Left, NONE)],
+        "←",
+        Action::Unreveal,
+        "hide the last revealed group again",
+        "hide",
+    ),
+    b(
+        &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
+        "Bksp/Esc",
+        Action::Back,
+        "back to the questions",
+        "back",
+    ),
+    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(QUIT, "q", Action::Quit, "quit", "quit"),
+];
+
 const HELP_MODE: &[Binding] = &[b(
     &[
         (KeyCode::Esc, NONE),
@@ -402,6 +505,8 @@ pub fn table(mode: Mode) -> &'static [Binding] {
         Mode::Results => RESULTS,
         Mode::Confirm => CONFIRM,
         Mode::Help => HELP_MODE,
+        Mode::Present => PRESENT,
+        Mode::PresentResults => PRESENT_RESULTS,
     }
 }
 
@@ -456,6 +561,8 @@ mod tests {
             Mode::Results,
             Mode::Confirm,
             Mode::Help,
+            Mode::Present,
+            Mode::PresentResults,
         ] {
             assert_eq!(
                 lookup(mode, &key(KeyCode::Char('c'), CTRL)),

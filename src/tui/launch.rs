@@ -49,6 +49,25 @@ pub fn start(
     super::run(app, persistence, Options { mouse, export_dir })
 }
 
+/// `aiact present`: facilitator mode for a room, on a projector. Nothing is
+/// saved (participants keep their own sessions); the app starts at the first
+/// question.
+pub fn present(args: &crate::cli::args::PresentArgs, mouse: bool, today: Date) -> Result<i32> {
+    let spec = args
+        .questionnaire
+        .as_deref()
+        .unwrap_or(questionnaire::DEFAULT_ID);
+    let questionnaire = questionnaire::load_spec(spec)?;
+    check_terminal()?;
+    let theme = match args.theme {
+        crate::cli::args::PresentTheme::Light => super::PresentTheme::Light,
+        crate::cli::args::PresentTheme::HighContrast => super::PresentTheme::HighContrast,
+    };
+    let app = App::new(questionnaire, crate::answers::Answers::new(), today).presenting(theme);
+    let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    super::run(app, None, Options { mouse, export_dir })
+}
+
 fn check_terminal() -> Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {

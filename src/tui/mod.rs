@@ -6,6 +6,7 @@ pub mod app;
 pub mod input;
 pub mod keys;
 pub mod launch;
+mod present;
 pub mod svg;
 pub mod terminal;
 pub mod view;
@@ -18,7 +19,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
-pub use app::{App, Effect, Focus, Msg, Overlay, Row, Screen, SessionSummary};
+pub use app::{
+    App, Effect, Focus, Msg, Overlay, Present, PresentTheme, Preview, Row, Screen, SessionSummary,
+};
 pub use keys::{Action, Mode};
 
 use crate::error::{Error, Result, exit};

@@ -145,7 +145,7 @@ fn wrapped<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line
 
 /// A bullet item ("• text") wrapped with a hanging indent: continuation
 /// lines line up with the text after the bullet, not with the bullet.
-fn bullet<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line<'a>> {
+pub(super) fn bullet<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line<'a>> {
     let w = width.saturating_sub(indent.width() + 2);
     wrap(text, w)
         .into_iter()
@@ -168,34 +168,45 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(area, frame, &theme);
         return;
     }
+    match &app.present {
+        Some(p) => super::present::render(app, p, area, frame),
+        None => render_screens(app, area, frame, &theme),
+    }
+    render_overlay(app, area, frame, &theme);
+}
+
+fn render_screens(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    render_header(app, header, frame, &theme);
+    render_header(app, header, frame, theme);
     match app.screen() {
-        Screen::Start => render_start(app, body, frame, &theme),
+        Screen::Start => render_start(app, body, frame, theme),
         Screen::Question(qi) => {
             let (main, side) = split_side(body, app.focus() == Focus::Answers);
-            render_question(app, qi, main, frame, &theme);
+            render_question(app, qi, main, frame, theme);
             if let Some(side) = side {
-                render_side(app, side, frame, &theme);
+                render_side(app, side, frame, theme);
             }
         }
         Screen::Results => {
             let (main, side) = split_side(body, app.focus() == Focus::Answers);
-            render_results(app, main, frame, &theme);
+            render_results(app, main, frame, theme);
             if let Some(side) = side {
-                render_side(app, side, frame, &theme);
+                render_side(app, side, frame, theme);
             }
         }
     }
-    render_footer(app, footer, frame, &theme);
+    render_footer(app, footer, frame, theme);
+}
+
+fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     match app.overlay() {
         None => {}
-        Some(Overlay::Help) => render_help(app, area, frame, &theme),
+        Some(Overlay::Help) => render_help(app, area, frame, theme),
         Some(Overlay::Note(input)) => {
             let title = match app.screen() {
                 Screen::Question(qi) => {
@@ -206,7 +217,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             render_input_box(
                 area,
                 frame,
-                &theme,
+                theme,
                 &title,
                 "A note for yourself or your team; it is kept with the answer and shown in the report.",
                 input,
@@ -221,16 +232,16 @@ pub fn render(app: &App, frame: &mut Frame) {
             render_input_box(
                 area,
                 frame,
-                &theme,
+                theme,
                 &format!("New assessment: {}", q.meta.title),
                 "What are you assessing? Give the component a name (a model, a dataset, a library); you can leave it empty.",
                 input,
                 "Enter start · Esc back",
             );
         }
-        Some(Overlay::Confirm { changes, .. }) => render_confirm(app, changes, area, frame, &theme),
+        Some(Overlay::Confirm { changes, .. }) => render_confirm(app, changes, area, frame, theme),
         Some(Overlay::Estimate { inputs, at, error }) => {
-            render_estimate(app, inputs, *at, error.as_deref(), area, frame, &theme)
+            render_estimate(app, inputs, *at, error.as_deref(), area, frame, theme)
         }
     }
 }
@@ -615,7 +626,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     }
 }
 
-fn input_spans(input: &LineInput, width: usize, active: bool) -> Vec<Span<'static>> {
+pub(super) fn input_spans(input: &LineInput, width: usize, active: bool) -> Vec<Span<'static>> {
     let chars: Vec<char> = input.text().chars().collect();
     let cursor = input.cursor();
     // Scroll horizontally so the cursor stays visible.
