@@ -214,7 +214,13 @@ fn themes_colour_the_whole_screen_and_never_panic() {
 #[test]
 fn present_without_a_terminal_exits_3_with_a_hint() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .args(["--today", "2026-11-26", "present", "--theme", "high-contrast"])
+        .args([
+            "--today",
+            "2026-11-26",
+            "present",
+            "--theme",
+            "high-contrast",
+        ])
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -226,5 +232,9 @@ fn present_without_a_terminal_exits_3_with_a_hint() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(2), "an unknown theme is a usage error");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown theme is a usage error"
+    );
 }
