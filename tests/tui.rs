@@ -180,6 +180,12 @@ fn results_with_an_expanded_and_a_provisional_outcome() {
         t.contains("applies from 2 August 2027 (in 249 days)"),
         "{t}"
     );
+    // What would change it, from the engine's what-if search.
+    assert!(t.contains("What would change this:"), "{t}");
+    assert!(
+        t.contains("If you answered “I only use it” to “Role”, Keep technical documentation would no longer apply"),
+        "{t}"
+    );
     // Groups in the content's order.
     assert!(t.find("Obligations").unwrap() < t.find("Recommendations").unwrap());
     // Follow-up status cycles and shows.

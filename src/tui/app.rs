@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKi
 use super::input::LineInput;
 use super::keys::{self, Action, Mode};
 use crate::answers::{Answer, Answers, parse_number};
-use crate::engine::{Change, Evaluation, evaluate};
+use crate::engine::{Change, Evaluation, Flip, evaluate, what_if};
 use crate::questionnaire::schema::Kind;
 use crate::questionnaire::{QIdx, Questionnaire};
 use crate::report::{Report, SessionInfo, to_markdown};
@@ -175,6 +175,9 @@ pub struct App {
     pub(crate) result_selected: usize,
     pub(crate) result_scroll: u16,
     pub(crate) expanded: BTreeSet<usize>,
+    /// "What would change this" for the current answers: computed when an
+    /// outcome is first opened, dropped when the answers change.
+    pub(crate) flips: Option<Vec<Flip>>,
     // Start screen.
     pub(crate) sessions: Vec<SessionSummary>,
     pub(crate) start_selected: usize,
@@ -221,6 +224,7 @@ impl App {
             result_selected: 0,
             result_scroll: 0,
             expanded: BTreeSet::new(),
+            flips: None,
             sessions: Vec::new(),
             start_selected: 0,
             persistence: false,
@@ -407,6 +411,12 @@ impl App {
     fn reevaluate(&mut self) {
         self.ev = evaluate(&self.choices[self.qi], &self.answers, self.today);
         self.evaluations += 1;
+        self.flips = None;
+    }
+
+    /// The single answer changes that would flip outcomes, once computed.
+    pub fn flips(&self) -> Option<&[Flip]> {
+        self.flips.as_deref()
     }
 
     fn request_save(&mut self) {
@@ -942,7 +952,10 @@ impl App {
         let id = self.choices[self.qi].questions[qi].id().to_string();
         self.answers.insert(id, answer);
         match after {
-            Some(ev) => self.ev = ev,
+            Some(ev) => {
+                self.ev = ev;
+                self.flips = None;
+            }
             None => self.reevaluate(),
         }
         self.request_save();
@@ -1167,6 +1180,11 @@ impl App {
                     let idx = self.ev.outcomes[i].index;
                     if !self.expanded.remove(&idx) {
                         self.expanded.insert(idx);
+                        if self.flips.is_none() {
+                            let q = &self.choices[self.qi];
+                            self.flips = Some(what_if(q, &self.answers, self.today));
+                            self.evaluations += 1;
+                        }
                     }
                     self.result_scroll = 0;
                 }

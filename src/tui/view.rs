@@ -923,6 +923,31 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                     lines.extend(bullet(&r.text, width, Style::new(), ind));
                 }
             }
+            if let Some(flips) = app.flips() {
+                let mine: Vec<_> = flips.iter().filter(|f| f.outcome == outcome.id()).collect();
+                lines.push(Line::styled(
+                    format!("{ind}What would change this:"),
+                    theme.accent(),
+                ));
+                if mine.is_empty() {
+                    lines.extend(wrapped(
+                        "No single changed answer would change this outcome.",
+                        width,
+                        theme.dim(),
+                        ind,
+                    ));
+                }
+                const SHOWN: usize = 4;
+                for f in mine.iter().take(SHOWN) {
+                    lines.extend(bullet(&f.text, width, Style::new(), ind));
+                }
+                if mine.len() > SHOWN {
+                    lines.push(Line::styled(
+                        format!("{ind}… and {} more", mine.len() - SHOWN),
+                        theme.dim(),
+                    ));
+                }
+            }
             if !outcome.def.citations.is_empty() {
                 lines.push(Line::styled(format!("{ind}Sources:"), theme.accent()));
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
