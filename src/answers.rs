@@ -97,7 +97,9 @@ pub fn parse_number(input: &str) -> Result<f64, NumberError> {
             Some((m, e)) => (m.to_string(), e.parse::<i32>().map_err(|_| malformed())?),
             None => (text.clone(), 0),
         };
-        text = format!("{mantissa}e{}", exponent + extra_exponent);
+        // Saturating: `1e2147483647T` is too large (not finite), never an
+        // overflow that wraps round to a tiny number.
+        text = format!("{mantissa}e{}", exponent.saturating_add(extra_exponent));
     }
     let value: f64 = text.parse().map_err(|_| malformed())?;
     if !value.is_finite() {

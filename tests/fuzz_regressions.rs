@@ -78,3 +78,17 @@ fn answers_inputs_never_panic() {
 fn scenario_inputs_never_panic() {
     replay("scenario", drive::scenario);
 }
+
+/// Found while fuzzing `answers`: a magnitude suffix added to an exponent
+/// near `i32::MAX` overflowed (a panic in debug builds; in release it
+/// wrapped round, so an absurdly large compute was read as 0 FLOP).
+#[test]
+fn a_suffix_never_wraps_a_huge_exponent_round() {
+    use aiact::answers::{NumberError, parse_number};
+    assert_eq!(
+        parse_number("1e2147483647T"),
+        Err(NumberError::NotFinite("1e2147483647T".to_string()))
+    );
+    assert_eq!(parse_number("1e-2147483648k"), Ok(0.0));
+    assert_eq!(parse_number("2e10T"), Ok(2e22));
+}
