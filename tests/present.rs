@@ -238,3 +238,46 @@ fn present_without_a_terminal_exits_3_with_a_hint() {
         "an unknown theme is a usage error"
     );
 }
+
+const KEYS: &[KeyCode] = &[
+    KeyCode::Up,
+    KeyCode::Down,
+    KeyCode::Enter,
+    KeyCode::Char(' '),
+    KeyCode::Esc,
+    KeyCode::Backspace,
+    KeyCode::Left,
+    KeyCode::Right,
+    KeyCode::Char('1'),
+    KeyCode::Char('3'),
+    KeyCode::Char('f'),
+    KeyCode::Char('r'),
+    KeyCode::Char('?'),
+    KeyCode::Char('7'),
+    KeyCode::Char('語'),
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+    #[test]
+    fn random_keys_in_facilitator_mode_never_panic(
+        keys in proptest::collection::vec(0..KEYS.len(), 0..80),
+        w in 0u16..160,
+        h in 0u16..50,
+        high_contrast in proptest::bool::ANY,
+    ) {
+        let theme = if high_contrast { PresentTheme::HighContrast } else { PresentTheme::Light };
+        let mut app = presenting(&[], theme);
+        for k in keys {
+            key(&mut app, KEYS[k]);
+            let _ = app.take_effects();
+            draw(&app, w, h);
+        }
+        let p = app.present().unwrap();
+        proptest::prop_assert!(p.revealed <= app.result_groups().len());
+        if let Screen::Question(qi) = app.screen() {
+            proptest::prop_assert!(app.selected() < app.rows(qi).len());
+        }
+    }
+}
