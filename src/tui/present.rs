@@ -341,10 +341,11 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
         out.push(Line::styled(truncate(hint, width), lk.quiet));
         return out;
     };
+    let quoted = |label: &str| format!("“{}”", truncate(label, width.saturating_sub(22)));
     let picked = match app.rows(qi).get(app.selected()) {
         _ if matches!(question.kind(), Kind::Multiple { .. }) => "these".to_string(),
-        Some(Row::Option(o)) => format!("“{}”", question.options[*o].label),
-        Some(Row::NotSure) => "“Not sure”".to_string(),
+        Some(Row::Option(o)) => quoted(&question.options[*o].label),
+        Some(Row::NotSure) => quoted("Not sure"),
         _ => "this".to_string(),
     };
     let next = match preview.next {
@@ -370,8 +371,16 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
         Some(Status::Applies) => "would apply",
         Some(Status::Provisional) => "might apply",
     };
+    // What would start to apply matters most to the room; what would be
+    // ruled out comes after.
+    let mut changes: Vec<_> = preview.changes.iter().collect();
+    changes.sort_by_key(|c| match c.after {
+        Some(Status::Applies) => 0,
+        Some(Status::Provisional) => 1,
+        None => 2,
+    });
     let shown = 3;
-    for c in preview.changes.iter().take(shown) {
+    for c in changes.iter().take(shown) {
         let title = q
             .outcome(&c.id)
             .map_or(c.id.as_str(), |o| o.def.title.as_str());
@@ -381,11 +390,19 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
             lk.base,
         ));
     }
-    if preview.changes.len() > shown {
-        out.push(Line::styled(
-            format!("  … and {} more", preview.changes.len() - shown),
-            lk.quiet,
-        ));
+    if changes.len() > shown {
+        let ruled_out = changes
+            .iter()
+            .skip(shown)
+            .filter(|c| c.after.is_none())
+            .count();
+        let more = changes.len() - shown;
+        let text = if ruled_out == more {
+            format!("  … and {more} more would not apply")
+        } else {
+            format!("  … and {more} more")
+        };
+        out.push(Line::styled(text, lk.quiet));
     }
     out
 }
