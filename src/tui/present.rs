@@ -173,7 +173,9 @@ fn notes_lines(app: &App, qi: usize, width: usize, lk: &Look) -> Vec<Line<'stati
 fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Frame, lk: &Look) {
     // The facilitator panel: beside the question in wide windows, below it
     // in narrow ones (at most a third of the height).
-    let (main, panel) = if !p.notes {
+    let def = &app.questionnaire().questions[qi].def;
+    let has_notes = !def.facilitator_notes.is_empty() || !def.discussion.is_empty();
+    let (main, panel) = if !p.notes || (!has_notes && area.width < 100) {
         (area, None)
     } else if area.width >= 100 {
         let [m, n] =
@@ -447,12 +449,22 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
                 Status::Applies => "",
                 Status::Provisional => " (may apply)",
             };
-            let title_w = width.saturating_sub(2 + tag.width());
-            for (k, part) in wrap(&outcome.def.title, title_w).into_iter().enumerate() {
+            // The tag ends the title's last line, in its own colour.
+            let parts = wrap(
+                &format!("{}{tag}", outcome.def.title),
+                width.saturating_sub(2),
+            );
+            let last = parts.len().saturating_sub(1);
+            for (k, part) in parts.into_iter().enumerate() {
                 let lead = if k == 0 { "• " } else { "  " };
+                let tag = tag.trim_start();
+                let (text, tagged) = match part.strip_suffix(tag) {
+                    Some(rest) if k == last && !tag.is_empty() => (rest.to_string(), tag),
+                    _ => (part, ""),
+                };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{lead}{part}"), lk.base),
-                    Span::styled(if k == 0 { tag } else { "" }, lk.warn),
+                    Span::styled(format!("{lead}{text}"), lk.base),
+                    Span::styled(tagged, lk.warn),
                 ]));
             }
             if !o.in_force(app.today()) {
