@@ -274,7 +274,7 @@ fn run_what_if_adds_a_section_and_a_json_array() {
         .split("## What would change this")
         .nth(1)
         .expect("section");
-    assert!(section.contains("- If you "), "{section}");
+    assert!(section.contains(" if you:\n\n- "), "{section}");
 
     let o = run_aiact(&[&base[..], &["--what-if", "--format", "json"]].concat());
     assert_eq!(o.status.code(), Some(0));

@@ -28,6 +28,17 @@ pub struct Flip {
     pub after: Option<Status>,
     /// The sentence for people ("If you charged for support, … would no longer apply").
     pub text: String,
+    /// The change alone, completing "If you …" ("charged for support", or
+    /// "answered “No” to “Gated”"), for lists grouped by outcome.
+    pub change: String,
+}
+
+impl Flip {
+    /// Whether the change decides the outcome (applies ↔ does not), rather
+    /// than only making it uncertain because a new question opens up.
+    pub fn is_decisive(&self) -> bool {
+        self.after != Some(Status::Provisional)
+    }
 }
 
 /// A candidate answer and how to say it ("If you …").
@@ -95,6 +106,11 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
                         before: change.before,
                         after: change.after,
                         text,
+                        change: cand
+                            .phrase
+                            .strip_prefix("If you ")
+                            .unwrap_or(&cand.phrase)
+                            .to_string(),
                     },
                 ));
             }
@@ -220,14 +236,18 @@ fn number_points(constants: &[f64]) -> Vec<f64> {
     let (Some(&lo), Some(&hi)) = (constants.first(), constants.last()) else {
         return Vec::new();
     };
-    let mut points = vec![below(lo)];
+    // Multiplying by ten leaves float noise (1.3e25 × 10 = 1.2999999999999998e26):
+    // round to six significant digits, far from any constant, so what-if
+    // sentences show the number a person would type.
+    let tidy = |x: f64| format!("{x:.6e}").parse::<f64>().unwrap_or(x);
+    let mut points = vec![tidy(below(lo))];
     for (i, &c) in constants.iter().enumerate() {
         points.push(c);
         if let Some(&next) = constants.get(i + 1) {
             points.push(between(c, next));
         }
     }
-    points.push(above(hi));
+    points.push(tidy(above(hi)));
     points
 }
 

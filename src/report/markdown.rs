@@ -209,11 +209,72 @@ pub fn to_markdown(r: &Report) -> String {
     }
     if let Some(flips) = r.what_if {
         let _ = writeln!(s, "\n## What would change this\n");
-        if flips.is_empty() {
+        let decisive: Vec<_> = flips.iter().filter(|f| f.is_decisive()).collect();
+        if decisive.is_empty() {
             let _ = writeln!(s, "No single answer change would change an outcome.");
+        } else {
+            let _ = writeln!(
+                s,
+                "Single answer changes that would change an outcome. Changes that would only leave an outcome open (a new question to answer) are not listed; the JSON report has them all.\n"
+            );
         }
-        for f in flips {
-            let _ = writeln!(s, "- {}", md_escape(&f.text));
+        // Grouped by outcome and by what would happen to it.
+        let mut i = 0;
+        while i < decisive.len() {
+            let first = decisive[i];
+            let mut j = i;
+            while j < decisive.len()
+                && decisive[j].outcome == first.outcome
+                && decisive[j].after == first.after
+            {
+                j += 1;
+            }
+            let title = q
+                .outcome(&first.outcome)
+                .map_or_else(|| first.outcome.clone(), |o| o.def.title.clone());
+            let consequence = match (first.before, first.after) {
+                (Some(Status::Applies), None) => "would no longer apply",
+                (_, None) => "would not apply",
+                (_, Some(Status::Applies)) => "would apply",
+                (_, Some(Status::Provisional)) => "would become provisional",
+            };
+            let _ = writeln!(s, "**{}** {consequence} if you:\n", md_escape(&title));
+            // Numbers flip on whole stretches: one line per question, with
+            // the sample values that were tried.
+            let mut numbers: Vec<(&str, Vec<String>)> = Vec::new();
+            for f in &decisive[i..j] {
+                if let crate::answers::Answer::Number(typed) = &f.answer {
+                    match numbers.iter_mut().find(|(q, _)| *q == f.question) {
+                        Some((_, values)) => values.push(typed.clone()),
+                        None => numbers.push((&f.question, vec![typed.clone()])),
+                    }
+                    continue;
+                }
+                let _ = writeln!(s, "- {}", md_escape(&f.change));
+            }
+            for (question, values) in numbers {
+                let Some(question) = q.question(question) else {
+                    continue;
+                };
+                let unit = match question.kind() {
+                    crate::questionnaire::Kind::Number { unit: Some(u), .. } => format!(" {u}"),
+                    _ => String::new(),
+                };
+                let list = match values.as_slice() {
+                    [one] => one.clone(),
+                    [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+                    [] => continue,
+                };
+                let _ = writeln!(
+                    s,
+                    "- answered “{}” with a value such as {}{}",
+                    md_escape(question.short()),
+                    md_escape(&list),
+                    md_escape(&unit)
+                );
+            }
+            s.push('\n');
+            i = j;
         }
     }
     let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
