@@ -12,8 +12,8 @@ pub mod error;
 pub mod questionnaire;
 pub mod report;
 pub mod scenario;
-pub mod synth;
 pub mod session;
+pub mod synth;
 pub mod text;
 pub mod tui;
 

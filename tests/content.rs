@@ -162,8 +162,17 @@ fn the_readme_example_answers_are_complete() {
         let path = entry.path();
         let answers = aiact::cli::load_answers(&path).unwrap_or_else(|e| panic!("{e}"));
         let ev = evaluate(&q, &answers, aiact::parse_date("2026-11-26").unwrap());
-        assert!(ev.problems.is_empty(), "{}: {:?}", path.display(), ev.problems);
+        assert!(
+            ev.problems.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            ev.problems
+        );
         assert!(ev.is_complete(), "{} is incomplete", path.display());
-        assert!(ev.off_path.is_empty(), "{} answers questions off its path", path.display());
+        assert!(
+            ev.off_path.is_empty(),
+            "{} answers questions off its path",
+            path.display()
+        );
     }
 }
