@@ -3,8 +3,8 @@
 //!
 //! The *logic hash* covers what decides paths and outcomes — ids, kinds,
 //! options, routes, conditions, dates — so saved answers are re-checked only
-//! when it changes. The *text hash* covers everything, so wording changes are
-//! noticed without alarm.
+//! when it changes. The *text hash* covers the whole source, so wording
+//! changes are noticed without alarm.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -94,8 +94,10 @@ pub fn logic_hash(file: &QuestionnaireFile) -> String {
     sha256_hex(&json)
 }
 
-/// Hash of the whole questionnaire, wording included.
-pub fn text_hash(file: &QuestionnaireFile) -> String {
-    let json = serde_json::to_vec(file).unwrap_or_default();
-    sha256_hex(&json)
+/// Hash of the whole questionnaire text, wording included (after BOM and
+/// CRLF normalisation). Hashing the source rather than a re-serialisation
+/// costs one pass over the bytes; a change to comments or layout is noted as
+/// a wording change, which is harmless.
+pub fn text_hash(normalised_source: &str) -> String {
+    sha256_hex(normalised_source.as_bytes())
 }

@@ -43,13 +43,14 @@ pub fn compile(
     file: QuestionnaireFile,
     lines: &IdLines,
     source: &str,
+    text_hash: String,
 ) -> Result<Questionnaire, Vec<Problem>> {
     let mut cx = Ctx {
         lines,
         problems: Vec::new(),
     };
     let logic_hash = super::hash::logic_hash(&file);
-    let text_hash = super::hash::text_hash(&file);
+
 
     if file.format_version != FORMAT_VERSION {
         cx.report_top(format!(
