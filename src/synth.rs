@@ -43,14 +43,14 @@ pub fn questionnaire(n: usize, seed: u64) -> String {
     for i in 0..n {
         let _ = write!(
             s,
-            "  (id: \"q{i}\", prompt: \"Question {i}?\", kind: Single, allow_not_sure: true, options: [(id: \"a\", label: \"A\", what_if: \"chose A\"), (id: \"b\", label: \"B\"), (id: \"c\", label: \"C\")]"
+            "(id:\"q{i}\",prompt:\"Q{i}?\",kind:Single,allow_not_sure:true,options:[(id:\"a\",label:\"A\"),(id:\"b\",label:\"B\"),(id:\"c\",label:\"C\")]"
         );
         if i + 2 < n {
             let read = i - rng.below(5.min(i + 1));
             let opt = OPTIONS[rng.below(3)];
             let _ = write!(
                 s,
-                ", next: Routes([(when: Is(\"q{read}\", \"{opt}\"), goto: \"q{}\"), (goto: \"q{}\")])",
+                ",next:Routes([(when:Is(\"q{read}\",\"{opt}\"),goto:\"q{}\"),(goto:\"q{}\")])",
                 i + 2,
                 i + 1
             );

@@ -228,3 +228,79 @@ fn a_folder_or_fifo_is_not_a_questionnaire() {
         }
     }
 }
+
+#[test]
+fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "--today",
+            "2026-11-26",
+            "new",
+            "--name",
+            "edited",
+            "--questionnaire",
+            BASIC,
+            "--answers",
+            "tests/fixtures/cli/complete.answers.ron",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.path().join("edited.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen(
+            "note: None",
+            "note: Some(\"see \\u{1b}]8;;http://evil\\u{7}here\\u{1b}]8;;\\u{7}\")",
+            1,
+        )
+        .replacen(
+            "Text(\"tiny | <b>model</b>\")",
+            "Text(\"tiny\\u{1b}[2J\")",
+            1,
+        );
+    std::fs::write(&file, text).unwrap();
+    let session = aiact::session::Session::read(&file).expect("a hand-edited session still opens");
+    let notes: Vec<&String> = session
+        .answers
+        .values()
+        .filter_map(|a| a.note.as_ref())
+        .collect();
+    assert_eq!(notes, ["see ]8;;http://evilhere]8;;"]);
+    assert_eq!(
+        session.answers["name"].answer,
+        Answer::Text("tiny[2J".into())
+    );
+    for format in ["markdown", "json", "model-card"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+            .args([
+                "report",
+                file.to_str().unwrap(),
+                "--format",
+                format,
+                "--today",
+                "2026-11-26",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07),
+            "{format} report carries an escape"
+        );
+    }
+}

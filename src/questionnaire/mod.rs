@@ -42,8 +42,7 @@ pub fn load_str(path: &str, src: &str) -> Result<Questionnaire> {
     let src = source::normalise(src);
     source::check_raw_controls(path, &src)?;
     let file: schema::QuestionnaireFile = source::parse_ron(path, &src, "questionnaire")?;
-    let lines = source::IdLines::scan(&src);
-    validate::compile(file, &lines, path, hash::text_hash(&src)).map_err(|problems| Error::Invalid {
+    validate::compile(file, &src, path, hash::text_hash(&src)).map_err(|problems| Error::Invalid {
         path: path.to_string(),
         what: "questionnaire",
         problems,

@@ -102,6 +102,8 @@ pub enum Routing {
 /// A validated question.
 #[derive(Debug, Clone)]
 pub struct Question {
+    /// The definition as written, except its `options`, which are moved into
+    /// [`Question::options`] (after the shared set's).
     pub def: QuestionDef,
     /// The options offered, shared set first; `yes`/`no` for yes/no questions.
     pub options: Vec<ChoiceDef>,

@@ -44,10 +44,16 @@ pub fn line_text(src: &str, line: usize) -> String {
 /// Refuses raw control characters (other than newline, carriage return and
 /// tab) anywhere in the file, with their position.
 pub fn check_raw_controls(path: &str, src: &str) -> Result<()> {
-    if let Some((offset, c)) = src
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    // Controls are C0 and DEL (single bytes) or C1 (0xC2 0x80..=0x9F in
+    // UTF-8): a byte scan finds them without decoding every character.
+    let bytes = src.as_bytes();
+    let found = bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'\n' | b'\r' | b'\t' => None,
+        0x00..=0x1f | 0x7f => Some(i),
+        0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => Some(i),
+        _ => None,
+    });
+    if let Some((offset, c)) = found.and_then(|i| src[i..].chars().next().map(|c| (i, c))) {
         let (line, col) = position(src, offset);
         return Err(Error::Syntax {
             path: path.to_string(),
@@ -132,6 +138,15 @@ fn describe_ron_error(code: &ron::Error, what: &str) -> (String, String) {
             ),
             format!("Check the spelling of '{found}'. {format_hint}"),
         ),
+        E::ExpectedNamedStructLike(name) => (
+            format!("expected '(' to start {}", thing(Some(name))),
+            format_hint.to_string(),
+        ),
+        E::ExpectedStructLike => ("expected '(' here".to_string(), format_hint.to_string()),
+        E::ExpectedDifferentStructName { expected, found } => (
+            format!("found '{found}' where {} was expected", thing(Some(expected))),
+            format_hint.to_string(),
+        ),
         E::Message(msg) => (msg.replace('`', "'"), format_hint.to_string()),
         other => {
             let text = other.to_string().replace('`', "'");
@@ -165,6 +180,9 @@ fn thing(outer: Option<&str>) -> String {
         Some("Condition") => "a condition",
         Some("Next") => "a `next`",
         Some("Scenario") => "the scenario",
+        Some("Session") => "the session",
+        Some("SavedAnswer") => "a saved answer",
+        Some("QuestionnaireRef") => "the session's questionnaire",
         Some("Answer") => "an answer",
         Some(other) => return format!("'{other}'"),
         None => "this place",

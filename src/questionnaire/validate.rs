@@ -16,14 +16,21 @@ use crate::error::Problem;
 pub const MAX_OPTIONS: usize = 1000;
 
 struct Ctx<'a> {
-    lines: &'a IdLines,
+    /// The source text; where ids are defined is only worked out when a
+    /// problem needs a line number, so a valid file never pays for it.
+    source_text: &'a str,
+    lines: std::cell::OnceCell<IdLines>,
     problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
+    fn lines(&self) -> &IdLines {
+        self.lines.get_or_init(|| IdLines::scan(self.source_text))
+    }
+
     fn report(&mut self, place: &str, kind: &str, id: &str, message: impl Into<String>) {
         self.problems.push(Problem {
-            line: self.lines.first(place, id),
+            line: self.lines().first(place, id),
             subject: format!("{kind} \"{}\"", crate::text::printable_line(id)),
             message: message.into(),
         });
@@ -40,17 +47,17 @@ impl Ctx<'_> {
 
 /// Validates a parsed file and builds the engine's model of it.
 pub fn compile(
-    file: QuestionnaireFile,
-    lines: &IdLines,
+    mut file: QuestionnaireFile,
+    source_text: &str,
     source: &str,
     text_hash: String,
 ) -> Result<Questionnaire, Vec<Problem>> {
     let mut cx = Ctx {
-        lines,
+        source_text,
+        lines: std::cell::OnceCell::new(),
         problems: Vec::new(),
     };
     let logic_hash = super::hash::logic_hash(&file);
-
 
     if file.format_version != FORMAT_VERSION {
         cx.report_top(format!(
@@ -88,12 +95,11 @@ pub fn compile(
         "option set",
         file.option_sets.iter().map(|s| &s.id),
     );
-    let qindex = unique_ids(
-        &mut cx,
-        "questions",
-        "question",
-        file.questions.iter().map(|q| &q.id),
-    );
+    // Ids and kinds are copied out so the question definitions themselves
+    // can be moved, not cloned, into the model below.
+    let qids: Vec<String> = file.questions.iter().map(|q| q.id.clone()).collect();
+    let kinds: Vec<Kind> = file.questions.iter().map(|q| q.kind.clone()).collect();
+    let qindex = unique_ids(&mut cx, "questions", "question", qids.iter());
     let findex = unique_ids(&mut cx, "facts", "fact", file.facts.iter().map(|f| &f.id));
     let oindex = unique_ids(
         &mut cx,
@@ -116,8 +122,10 @@ pub fn compile(
     }
 
     // Options per question.
+    // A question's own options are moved (not copied) into the model: after
+    // this, `QuestionDef::options` is empty and `Question::options` has them.
     let mut options: Vec<Vec<ChoiceDef>> = Vec::with_capacity(file.questions.len());
-    for q in &file.questions {
+    for q in file.questions.iter_mut() {
         let mut opts = Vec::new();
         if let Some(set) = &q.option_set {
             match sets.get(set.as_str()) {
@@ -130,7 +138,7 @@ pub fn compile(
                 ),
             }
         }
-        opts.extend(q.options.iter().cloned());
+        opts.extend(std::mem::take(&mut q.options));
         match &q.kind {
             Kind::Single | Kind::Multiple { .. } => {
                 if opts.is_empty() {
@@ -316,7 +324,8 @@ pub fn compile(
 
     // Conditions.
     let resolver = Resolver {
-        questions: &file.questions,
+        ids: &qids,
+        kinds: &kinds,
         options: &options,
         qindex: &qindex,
         findex: &findex,
@@ -346,15 +355,15 @@ pub fn compile(
             Target::End
         }
     };
-    let mut questions = Vec::with_capacity(file.questions.len());
-    for (qi, q) in file.questions.iter().enumerate() {
-        let opts = options[qi].clone();
-        let option_next = opts
+    let n_questions = file.questions.len();
+    let mut questions = Vec::with_capacity(n_questions);
+    for (qi, q) in std::mem::take(&mut file.questions).into_iter().enumerate() {
+        let option_next = options[qi]
             .iter()
             .map(|o| o.next.as_deref().map(|to| target(&mut cx, &q.id, to)))
             .collect();
         let routing = match &q.next {
-            None => Routing::Goto(if qi + 1 < file.questions.len() {
+            None => Routing::Goto(if qi + 1 < n_questions {
                 Target::Question(qi + 1)
             } else {
                 Target::End
@@ -398,8 +407,9 @@ pub fn compile(
         };
         let not_sure = q.allow_not_sure || matches!(q.kind, Kind::YesNo);
         questions.push(Question {
-            def: q.clone(),
-            options: opts,
+            def: q,
+            // Filled in once the resolver no longer needs them.
+            options: Vec::new(),
             option_next,
             routing,
             not_sure,
@@ -468,6 +478,10 @@ pub fn compile(
             group,
             applies_from,
         });
+    }
+
+    for (question, opts) in questions.iter_mut().zip(options) {
+        question.options = opts;
     }
 
     // The graph.
@@ -623,7 +637,7 @@ fn unique_ids<'a>(
         if map.contains_key(id.as_str()) {
             if reported.insert(id.as_str()) {
                 let lines: Vec<String> = cx
-                    .lines
+                    .lines()
                     .all(place, id)
                     .iter()
                     .map(|l| l.to_string())
@@ -671,7 +685,8 @@ fn check_option_ids(cx: &mut Ctx, kind: &str, owner: &str, options: &[ChoiceDef]
 }
 
 struct Resolver<'a> {
-    questions: &'a [QuestionDef],
+    ids: &'a [String],
+    kinds: &'a [Kind],
     options: &'a [Vec<ChoiceDef>],
     qindex: &'a HashMap<&'a str, usize>,
     findex: &'a HashMap<&'a str, usize>,
@@ -754,7 +769,7 @@ impl Resolver<'_> {
             report(format!("names unknown question \"{id}\""));
             return None;
         };
-        let kind = &self.questions[qi].kind;
+        let kind = &self.kinds[qi];
         let fits = match needs {
             Needs::Any => true,
             Needs::OneOf => matches!(kind, Kind::Single | Kind::YesNo),
@@ -782,7 +797,7 @@ impl Resolver<'_> {
         if found.is_none() {
             report(format!(
                 "names unknown option \"{id}\" of question \"{}\"",
-                self.questions[qi].id
+                self.ids[qi]
             ));
         }
         found

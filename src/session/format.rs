@@ -225,7 +225,43 @@ impl Session {
         if let Err(e) = super::name::check_name(&session.name) {
             return Err(Error::Input(format!("{path}: {e}")));
         }
+        let mut session = session;
+        session.clean_user_text();
         Ok(session)
+    }
+
+    /// Cleans what a person typed (notes, text answers) of control and
+    /// escape characters, so a hand-edited file can never smuggle a terminal
+    /// escape into the app or a report. Idempotent: a clean session is
+    /// unchanged.
+    fn clean_user_text(&mut self) {
+        use crate::text::{clean_user_text, find_control};
+        let dirty = |t: &str| find_control(t).is_some() || t.contains(['\n', '\t']);
+        for saved in self.answers.values_mut() {
+            if let Some(note) = &mut saved.note
+                && dirty(note)
+            {
+                *note = clean_user_text(note);
+            }
+            if let Answer::Text(t) = &mut saved.answer
+                && dirty(t)
+            {
+                *t = clean_user_text(t);
+            }
+        }
+        for follow in self.follow_up.values_mut() {
+            if dirty(&follow.note) {
+                follow.note = clean_user_text(&follow.note);
+            }
+        }
+        if dirty(&self.position.screen) {
+            self.position.screen = clean_user_text(&self.position.screen);
+        }
+        if let Some(q) = &mut self.position.question
+            && dirty(q)
+        {
+            *q = clean_user_text(q);
+        }
     }
 
     /// Reads a session file from disk.
