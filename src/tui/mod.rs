@@ -60,6 +60,12 @@ pub fn run(mut app: App, mut store: Option<Box<dyn Persistence>>, options: Optio
         if let Some(sig) = signals.caught() {
             break 128 + sig;
         }
+        // Draw before waiting, so the first frame appears at once.
+        if dirty {
+            term.draw(|f| view::render(&app, f))
+                .map_err(|e| io_env("draw", &e))?;
+            dirty = false;
+        }
         // A hung-up terminal is not always signalled (the shell may die
         // first), and crossterm would spin on its end of file: wait for input
         // ourselves and leave as if on SIGHUP when the terminal is gone.
@@ -75,11 +81,6 @@ pub fn run(mut app: App, mut store: Option<Box<dyn Persistence>>, options: Optio
             }
             Input::Ready => true,
         };
-        if dirty {
-            term.draw(|f| view::render(&app, f))
-                .map_err(|e| io_env("draw", &e))?;
-            dirty = false;
-        }
         while ready && event::poll(Duration::ZERO).map_err(|e| io_env("read keys", &e))? {
             match event::read().map_err(|e| io_env("read keys", &e))? {
                 Event::Key(k) => app.handle(Msg::Key(k)),
