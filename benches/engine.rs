@@ -41,6 +41,19 @@ fn evaluate_complete(c: &mut Criterion) {
             b.iter(|| evaluate(&q, black_box(&answers), date(2026, 11, 26)))
         });
     }
+    // A complete session of the shipped EU questionnaire (reference case P1).
+    let q = aiact::questionnaire::load_shipped("eu-ai-act-oss")
+        .unwrap()
+        .unwrap();
+    let answers: aiact::answers::Answers = aiact::questionnaire::source::parse_ron(
+        "p1",
+        include_str!("../assets/answers/p1-open-llm.ron"),
+        "answers file",
+    )
+    .unwrap();
+    group.bench_function("eu_ai_act_oss_p1", |b| {
+        b.iter(|| evaluate(&q, black_box(&answers), date(2026, 11, 26)))
+    });
     group.finish();
 }
 
