@@ -304,3 +304,56 @@ fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
         );
     }
 }
+
+#[test]
+fn no_session_command_prints_an_escape_from_a_session_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let aiact = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_aiact"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--today", "2026-11-26"])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let made = aiact(&[
+        "new",
+        "--name",
+        "plain",
+        "--questionnaire",
+        BASIC,
+        "--answers",
+        "tests/fixtures/cli/complete.answers.ron",
+    ]);
+    assert_eq!(made.status.code(), Some(0));
+    // A second session whose questionnaire id carries an escape sequence.
+    let text = std::fs::read_to_string(dir.path().join("plain.ron")).unwrap();
+    let hostile = text
+        .replacen("name: \"plain\"", "name: \"hostile\"", 1)
+        .replacen("id: \"basic\"", "id: \"basic\\u{1b}[31m\\u{7}\"", 1);
+    std::fs::write(dir.path().join("hostile.ron"), hostile).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["report", "hostile"],
+        vec!["report", "hostile", "--format", "json"],
+        vec!["recheck", "hostile"],
+        vec!["diff", "plain", "hostile"],
+        vec!["resume", "hostile"],
+        vec!["export", "hostile", "/dev/null"],
+        vec!["aggregate", dir.path().to_str().unwrap()],
+        vec!["aggregate", "--format", "csv", dir.path().to_str().unwrap()],
+    ] {
+        let out = aiact(&args);
+        for stream in [&out.stdout, &out.stderr] {
+            assert!(
+                !stream.contains(&0x1b) && !stream.contains(&0x07),
+                "`aiact {}` printed a control character: {}",
+                args.join(" "),
+                String::from_utf8_lossy(stream)
+            );
+        }
+    }
+}
