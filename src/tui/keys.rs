@@ -140,7 +140,7 @@ pub const GLOBAL: &[Binding] = &[
         &[(KeyCode::Char('c'), CTRL)],
         "Ctrl+C",
         Action::Quit,
-        "quit (every answer is already kept)",
+        "quit at once (an assessment's answers are already saved)",
         "",
     ),
     b(
