@@ -160,6 +160,31 @@ fn list_questionnaires(out: &mut dyn Write) -> Result<i32> {
     Ok(exit::OK)
 }
 
+/// Refuses answers that do not fit the questionnaire (unknown questions or
+/// options, malformed numbers), naming each, so nothing is silently ignored.
+pub(crate) fn check_answers(
+    ev: &crate::engine::Evaluation,
+    path: impl std::fmt::Display,
+) -> Result<()> {
+    if ev.problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        path: path.to_string(),
+        what: "answers file",
+        problems: ev
+            .problems
+            .iter()
+            .map(|p| crate::error::Problem {
+                line: None,
+                subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                message: p.message.clone(),
+            })
+            .collect(),
+        hint: "Fix the answers and run again.".into(),
+    })
+}
+
 /// Reads an answers file: a RON map from question id to answer.
 pub fn load_answers(path: &Path) -> Result<Answers> {
     let shown = path.display().to_string();
@@ -180,22 +205,7 @@ fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result
     let answers = load_answers(&args.answers)?;
     let ev = evaluate(&q, &answers, today);
     let shown = args.answers.display().to_string();
-    if !ev.problems.is_empty() {
-        return Err(Error::Invalid {
-            path: shown,
-            what: "answers file",
-            problems: ev
-                .problems
-                .iter()
-                .map(|p| crate::error::Problem {
-                    line: None,
-                    subject: format!("answer to \"{}\"", printable_line(&p.question)),
-                    message: p.message.clone(),
-                })
-                .collect(),
-            hint: "Fix the answers and run again.".into(),
-        });
-    }
+    check_answers(&ev, &shown)?;
     if let Some(c) = ev.current
         && !args.partial
     {

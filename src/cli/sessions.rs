@@ -76,22 +76,7 @@ pub fn create_session(
     if let Some(file) = answers {
         let given = super::load_answers(file)?;
         let ev = evaluate(&q, &given, today);
-        if !ev.problems.is_empty() {
-            return Err(Error::Invalid {
-                path: file.display().to_string(),
-                what: "answers file",
-                problems: ev
-                    .problems
-                    .iter()
-                    .map(|p| crate::error::Problem {
-                        line: None,
-                        subject: format!("answer to \"{}\"", printable_line(&p.question)),
-                        message: p.message.clone(),
-                    })
-                    .collect(),
-                hint: "Fix the answers and run again.".into(),
-            });
-        }
+        super::check_answers(&ev, file.display())?;
         for (id, a) in given {
             s.set_answer(&id, a, now);
         }
