@@ -494,6 +494,18 @@ fn a_logic_change_keeps_valid_answers_lists_the_rest_and_diffs_outcomes() {
     // Still valid: the text answer and its neighbours.
     assert!(opened.session.answers.contains_key("name"));
     assert_eq!(opened.session.questionnaire.version, "2.0.0");
+    // The answers that no longer fit are kept, set aside, with why.
+    let aside = &opened.session.set_aside;
+    assert_eq!(aside.len(), 2);
+    assert_eq!(aside["kind"].answer.answer, Answer::Choice("app".into()));
+    assert_eq!(aside["kind"].reason, "there is no option \"app\"");
+    assert_eq!(aside["kind"].version, "1.0.0");
+    assert_eq!(aside["open"].answer.answer, Answer::Choice("yes".into()));
+    // And they survive a save and a reload.
+    let mut saved = opened.session.clone();
+    saved.updated = saved.created;
+    let reread = aiact::session::Session::from_ron("x.ron", &saved.to_ron()).unwrap();
+    assert_eq!(reread.set_aside, saved.set_aside);
     // Nothing was written by opening.
     assert_eq!(store.load(&s.name).unwrap(), s);
 }

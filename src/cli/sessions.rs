@@ -215,7 +215,10 @@ fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
         );
     }
     if !m.dropped.is_empty() {
-        let _ = writeln!(out, "Answers that no longer fit and were set aside:");
+        let _ = writeln!(
+            out,
+            "Answers that no longer fit were set aside (kept in the session file):"
+        );
         for (id, answer, why) in &m.dropped {
             let _ = writeln!(
                 out,

@@ -37,6 +37,21 @@ pub struct Session {
     /// Follow-up per obligation or recommendation, by outcome id.
     #[serde(default)]
     pub follow_up: BTreeMap<String, FollowUp>,
+    /// Answers that no longer fit the questionnaire after it changed (a
+    /// question or option removed), kept with why, so no work is ever lost.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set_aside: BTreeMap<String, SetAside>,
+}
+
+/// An answer set aside when the questionnaire changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetAside {
+    pub answer: SavedAnswer,
+    /// Why it no longer fits, in the words shown on resume.
+    pub reason: String,
+    /// The questionnaire version it was given for.
+    pub version: String,
 }
 
 /// Which questionnaire a session answers, and which version of it.
@@ -134,6 +149,7 @@ impl Session {
             position: Position::default(),
             evaluation: None,
             follow_up: BTreeMap::new(),
+            set_aside: BTreeMap::new(),
         })
     }
 

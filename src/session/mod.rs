@@ -32,7 +32,7 @@ mod write;
 
 pub use format::{
     FollowUp, Origin, Position, Progress, QuestionnaireRef, SESSION_FORMAT_VERSION, SavedAnswer,
-    SavedEvaluation, Session,
+    SavedEvaluation, Session, SetAside,
 };
 pub use lock::{Lock, LockAttempt, LockInfo, host_name, read_lock};
 pub use name::{MAX_NAME_CHARS, check_name, name_key, slug_of};

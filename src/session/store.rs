@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::format::Session;
+use super::format::{Session, SetAside};
 use super::lock::{Lock, LockAttempt};
 use super::name::{check_name, name_key, slug_of};
 use super::write::{RealStorage, Storage, write_atomic};
@@ -368,7 +368,16 @@ pub fn migrate(session: &mut Session, q: &Questionnaire, today: Date) -> (Evalua
     let (_, problems) = resolve_answers(q, &session.answers());
     for p in problems {
         if let Some(saved) = session.answers.remove(&p.question) {
-            m.dropped.push((p.question, saved.answer, p.message));
+            m.dropped
+                .push((p.question.clone(), saved.answer.clone(), p.message.clone()));
+            session.set_aside.insert(
+                p.question,
+                SetAside {
+                    answer: saved,
+                    reason: p.message,
+                    version: session.questionnaire.version.clone(),
+                },
+            );
         }
     }
     let ev = evaluate(q, &session.answers(), today);
