@@ -332,7 +332,12 @@ fn no_session_command_prints_an_escape_from_a_session_file() {
     let text = std::fs::read_to_string(dir.path().join("plain.ron")).unwrap();
     let hostile = text
         .replacen("name: \"plain\"", "name: \"hostile\"", 1)
-        .replacen("id: \"basic\"", "id: \"basic\\u{1b}[31m\\u{7}\"", 1);
+        .replacen("id: \"basic\"", "id: \"basic\\u{1b}[31m\\u{7}\"", 1)
+        .replacen("note: None", "note: Some(\"\\u{1b}]0;title\\u{7}\")", 1);
+    assert!(
+        hostile.contains("\\u{1b}]0;title") && hostile.contains("basic\\u{1b}"),
+        "the fixture edits did not apply"
+    );
     std::fs::write(dir.path().join("hostile.ron"), hostile).unwrap();
     for args in [
         vec!["list"],
