@@ -107,9 +107,7 @@ pub fn session(text: &str) -> aiact::Result<()> {
 /// `answers`: read any text as an answers file (as `aiact run --answers`)
 /// and evaluate it against the shipped questionnaire.
 pub fn answers(text: &str) -> aiact::Result<()> {
-    let text = source::normalise(text);
-    source::check_raw_controls("fuzz.answers.ron", &text)?;
-    let answers: Answers = source::parse_ron("fuzz.answers.ron", &text, "answers file")?;
+    let answers: Answers = source::parse_text("fuzz.answers.ron", text, "answers file")?;
     exercise(shipped(questionnaire::DEFAULT_ID), &answers);
     Ok(())
 }
@@ -117,9 +115,7 @@ pub fn answers(text: &str) -> aiact::Result<()> {
 /// `scenario`: read any text as a scenario file (as `aiact test`) and run
 /// it against the shipped questionnaire it names.
 pub fn scenario(text: &str) -> aiact::Result<()> {
-    let text = source::normalise(text);
-    source::check_raw_controls("fuzz.scenario.ron", &text)?;
-    let s: Scenario = source::parse_ron("fuzz.scenario.ron", &text, "scenario")?;
+    let s: Scenario = source::parse_text("fuzz.scenario.ron", text, "scenario")?;
     let q = shipped(&s.questionnaire);
     let _ = scenario::run(q, &s, "fuzz.scenario.ron")?;
     Ok(())

@@ -38,12 +38,13 @@ pub struct Scenario {
 
 /// Reads a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the scenario", &e))?;
-    let text = source::normalise(&text);
-    source::check_raw_controls(&shown, &text)?;
-    source::parse_ron(&shown, &text, "scenario")
+    let text = source::read_text(
+        path,
+        "read the scenario",
+        "the scenario file is not valid UTF-8 text",
+        "Save the file as UTF-8.",
+    )?;
+    source::parse_text(&path.display().to_string(), &text, "scenario")
 }
 
 /// Collects scenario files from files and folders (folders: every `*.ron`,

@@ -362,3 +362,30 @@ fn no_session_command_prints_an_escape_from_a_session_file() {
         }
     }
 }
+
+#[test]
+fn invalid_utf8_in_answers_and_scenarios_is_positioned_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("bad.answers.ron");
+    std::fs::write(&answers, b"{\n  \"name\": Text(\"a\xff\"),\n}\n").unwrap();
+    let err = aiact::cli::load_answers(&answers).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}:2:18: the answers file is not valid UTF-8 text",
+            answers.display()
+        )),
+        "{err}"
+    );
+    let scenario = dir.path().join("bad.scenario.ron");
+    std::fs::write(&scenario, b"(questionnaire: \"b\xc3\x28\")").unwrap();
+    let err = aiact::scenario::load_scenario(&scenario)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}:1:19: the scenario file is not valid UTF-8 text",
+            scenario.display()
+        )),
+        "{err}"
+    );
+}

@@ -187,13 +187,13 @@ pub(crate) fn check_answers(
 
 /// Reads an answers file: a RON map from question id to answer.
 pub fn load_answers(path: &Path) -> Result<Answers> {
-    let shown = path.display().to_string();
-    let text = std::fs::read(path).map_err(|e| Error::io(path, "read the answers", &e))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| Error::Input(format!("{shown}: the answers file is not valid UTF-8 text")))?;
-    let text = source::normalise(&text);
-    source::check_raw_controls(&shown, &text)?;
-    source::parse_ron(&shown, &text, "answers file")
+    let text = source::read_text(
+        path,
+        "read the answers",
+        "the answers file is not valid UTF-8 text",
+        "Save the file as UTF-8.",
+    )?;
+    source::parse_text(&path.display().to_string(), &text, "answers file")
 }
 
 fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result<i32> {

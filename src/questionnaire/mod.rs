@@ -68,20 +68,12 @@ pub fn load_path(path: &Path) -> Result<Questionnaire> {
             MAX_SOURCE_BYTES / 1_048_576
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the questionnaire", &e))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let before = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let (line, col) = source::position(&before, before.len());
-        Error::Syntax {
-            path: shown.clone(),
-            line,
-            col,
-            message: "the file is not valid UTF-8 text".to_string(),
-            source_line: source::line_text(&before, line),
-            hint: "Save the file as UTF-8.".to_string(),
-        }
-    })?;
+    let text = source::read_text(
+        path,
+        "read the questionnaire",
+        "the file is not valid UTF-8 text",
+        "Save the file as UTF-8.",
+    )?;
     load_str(&shown, &text)
 }
 

@@ -71,6 +71,39 @@ pub fn check_raw_controls(path: &str, src: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reads a file as UTF-8 text. Invalid UTF-8 is reported at the line and
+/// column of the first bad byte, like a syntax error; `action` words an I/O
+/// failure ("read the scenario"), `message` and `hint` the encoding error.
+pub fn read_text(
+    path: &std::path::Path,
+    action: &'static str,
+    message: &str,
+    hint: &str,
+) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, action, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, col) = position(&before, before.len());
+        Error::Syntax {
+            path: path.display().to_string(),
+            line,
+            col,
+            message: message.to_string(),
+            source_line: line_text(&before, line),
+            hint: hint.to_string(),
+        }
+    })
+}
+
+/// Parses RON text as every aiact file is parsed: BOM and CRLF normalised,
+/// raw control characters refused with their position, then [`parse_ron`].
+pub fn parse_text<T: serde::de::DeserializeOwned>(path: &str, text: &str, what: &str) -> Result<T> {
+    let text = normalise(text);
+    check_raw_controls(path, &text)?;
+    parse_ron(path, &text, what)
+}
+
 /// Parses RON into `T`, with `implicit_some` on and our own nesting limit and
 /// error wording. `what` names the kind of file for the hint.
 pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &str, src: &str, what: &str) -> Result<T> {

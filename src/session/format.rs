@@ -229,9 +229,7 @@ impl Session {
     /// Parses session file text. `path` is how errors name the file; a
     /// damaged file gives `path:line:col` with a caret.
     pub fn from_ron(path: &str, text: &str) -> Result<Session> {
-        let text = source::normalise(text);
-        source::check_raw_controls(path, &text)?;
-        let session: Session = source::parse_ron(path, &text, "session")?;
+        let session: Session = source::parse_text(path, text, "session")?;
         if session.format_version != SESSION_FORMAT_VERSION {
             return Err(Error::Input(format!(
                 "{path}: session format version {} is not supported by this aiact (it reads version {SESSION_FORMAT_VERSION}); use a newer aiact",
@@ -283,20 +281,12 @@ impl Session {
     /// Reads a session file from disk.
     pub fn read(path: &std::path::Path) -> Result<Session> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the session", &e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let before = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            let (line, col) = source::position(&before, before.len());
-            Error::Syntax {
-                path: shown.clone(),
-                line,
-                col,
-                message: "the session file is not valid UTF-8 text".into(),
-                source_line: source::line_text(&before, line),
-                hint: "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.".into(),
-            }
-        })?;
+        let text = source::read_text(
+            path,
+            "read the session",
+            "the session file is not valid UTF-8 text",
+            "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.",
+        )?;
         Session::from_ron(&shown, &text)
     }
 }
