@@ -6,8 +6,10 @@
 //! interface. Only the edges touch I/O.
 
 pub mod answers;
+pub mod assessment;
 pub mod cli;
 pub mod engine;
+pub mod env;
 pub mod error;
 pub mod questionnaire;
 pub mod report;

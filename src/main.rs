@@ -1,10 +1,11 @@
-//! The `aiact` binary: parses arguments, reads the clock, runs a command.
+//! The `aiact` binary: parses arguments, reads the clock and the
+//! environment, runs a command.
 
 use clap::Parser;
 
 fn main() {
     let cli = aiact::cli::Cli::parse();
-    let today = jiff::Zoned::now().date();
-    let code = aiact::cli::run(cli, today, &mut std::io::stdout(), &mut std::io::stderr());
+    let env = aiact::env::Env::from_process();
+    let code = aiact::cli::run(cli, &env, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

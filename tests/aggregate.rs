@@ -2,23 +2,14 @@
 //! a corrupt file skipped, anonymising, and CSV cells that a spreadsheet
 //! would run as formulas neutralised.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn aiact(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--today", "2026-11-26"])
-        .args(args)
-        .env_remove("AIACT_DATA_DIR")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
-}
+use common::{aiact_in, stdout};
+
+use std::path::Path;
 
 fn new_session(data: &Path, name: &str, q: &str, answers: &str) {
-    let o = aiact(
+    let o = aiact_in(
         data,
         &[
             "new",
@@ -65,14 +56,10 @@ fn workshop() -> tempfile::TempDir {
     dir
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 #[test]
 fn counts_outcomes_and_answers_and_skips_broken_files() {
     let dir = workshop();
-    let o = aiact(dir.path(), &["aggregate", dir.path().to_str().unwrap()]);
+    let o = aiact_in(dir.path(), &["aggregate", dir.path().to_str().unwrap()]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -100,7 +87,7 @@ fn counts_outcomes_and_answers_and_skips_broken_files() {
 #[test]
 fn anonymise_drops_names() {
     let dir = workshop();
-    let o = aiact(
+    let o = aiact_in(
         dir.path(),
         &[
             "aggregate",
@@ -133,7 +120,7 @@ fn versions_are_grouped_and_flagged() {
         newer.to_str().unwrap(),
         "tests/fixtures/cli/other.answers.ron",
     );
-    let o = aiact(
+    let o = aiact_in(
         dir.path(),
         &[
             "aggregate",
@@ -160,7 +147,7 @@ fn csv_neutralises_formula_cells() {
         "tests/fixtures/aggregate/data.answers.ron",
     );
     std::fs::write(dir.path().join("broken.ron"), "oops").unwrap();
-    let o = aiact(
+    let o = aiact_in(
         dir.path(),
         &["aggregate", "--format", "csv", dir.path().to_str().unwrap()],
     );

@@ -1,23 +1,9 @@
 //! The real binary: exit codes, both output formats, `test` passing and
 //! failing, and `validate`.
 
-use std::process::{Command, Output};
+mod common;
 
-fn aiact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run aiact")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{aiact, stderr, stdout};
 
 const Q: &str = "tests/fixtures/valid/basic.ron";
 

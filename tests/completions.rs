@@ -1,14 +1,9 @@
 //! Shell completions and the man page are generated from the command-line
 //! definition, so they name every subcommand.
 
-use std::process::{Command, Output};
+mod common;
 
-fn aiact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .args(args)
-        .output()
-        .expect("run aiact")
-}
+use common::aiact;
 
 const SUBCOMMANDS: &[&str] = &[
     "run",

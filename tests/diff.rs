@@ -1,19 +1,8 @@
 //! `aiact diff`: two sessions of a fixture questionnaire side by side.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn aiact(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--today", "2026-11-26"])
-        .args(args)
-        .env_remove("AIACT_DATA_DIR")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
-}
+use common::aiact_in;
 
 fn two_sessions() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -22,7 +11,7 @@ fn two_sessions() -> tempfile::TempDir {
         ("team a", "tests/fixtures/cli/complete.answers.ron"),
         ("team b", "tests/fixtures/cli/other.answers.ron"),
     ] {
-        let o = aiact(
+        let o = aiact_in(
             dir.path(),
             &[
                 "new",
@@ -47,7 +36,7 @@ fn two_sessions() -> tempfile::TempDir {
 #[test]
 fn shows_answers_and_outcomes_that_differ() {
     let dir = two_sessions();
-    let o = aiact(dir.path(), &["diff", "team a", "team b"]);
+    let o = aiact_in(dir.path(), &["diff", "team a", "team b"]);
     assert_eq!(o.status.code(), Some(0));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("| Question | team a | team b |"), "{out}");
@@ -74,7 +63,7 @@ fn shows_answers_and_outcomes_that_differ() {
 #[test]
 fn a_session_compared_with_itself_has_no_differences_and_json_works() {
     let dir = two_sessions();
-    let o = aiact(
+    let o = aiact_in(
         dir.path(),
         &["diff", "team a", "team a", "--format", "json"],
     );
@@ -83,7 +72,7 @@ fn a_session_compared_with_itself_has_no_differences_and_json_works() {
     assert_eq!(v["answers"].as_array().unwrap().len(), 0);
     assert_eq!(v["outcomes"].as_array().unwrap().len(), 0);
     assert_eq!(v["same_outcomes"], 4);
-    let o = aiact(
+    let o = aiact_in(
         dir.path(),
         &["diff", "team a", "team b", "--format", "json"],
     );
@@ -101,7 +90,7 @@ fn a_session_compared_with_itself_has_no_differences_and_json_works() {
 #[test]
 fn an_unknown_session_is_an_error() {
     let dir = two_sessions();
-    let o = aiact(dir.path(), &["diff", "team a", "team c"]);
+    let o = aiact_in(dir.path(), &["diff", "team a", "team c"]);
     assert_eq!(
         o.status.code(),
         Some(1),

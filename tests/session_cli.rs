@@ -1,43 +1,18 @@
 //! The session commands through the real binary, on a temporary data folder
 //! and a fixed date, with fixture questionnaires.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{aiact_in, ok, stderr};
 
 const Q1: &str = "tests/fixtures/sessions/v1.ron";
 const ANSWERS: &str = "tests/fixtures/sessions/app-open.answers.ron";
-
-fn aiact(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--today", "2026-11-26"])
-        .args(args)
-        .env_remove("AIACT_DATA_DIR")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run aiact")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
-    stdout(o)
-}
 
 /// A data folder with one session "Demo App" answered from the fixture.
 fn with_session() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = ok(&aiact(
+    let out = ok(&aiact_in(
         &data,
         &[
             "new",
@@ -62,7 +37,7 @@ fn with_session() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn new_list_and_resume() {
     let (_dir, data) = with_session();
-    let list = ok(&aiact(&data, &["list"]));
+    let list = ok(&aiact_in(&data, &["list"]));
     assert!(
         list.starts_with(&format!("Sessions in {}\n", data.display())),
         "{list}"
@@ -72,14 +47,14 @@ fn new_list_and_resume() {
         "{list}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&ok(&aiact(&data, &["list", "--format", "json"]))).unwrap();
+        serde_json::from_str(&ok(&aiact_in(&data, &["list", "--format", "json"]))).unwrap();
     assert_eq!(json["folder"], data.display().to_string());
     assert_eq!(json["sessions"][0]["name"], "Demo App");
     assert_eq!(json["sessions"][0]["answered"], 2);
     assert_eq!(json["sessions"][0]["applies"], 2);
     assert_eq!(json["broken"].as_array().unwrap().len(), 0);
 
-    let resume = ok(&aiact(&data, &["resume"]));
+    let resume = ok(&aiact_in(&data, &["resume"]));
     assert!(
         resume.contains("opens: 2 of 3 questions on its path answered."),
         "{resume}"
@@ -92,7 +67,7 @@ fn new_list_and_resume() {
     assert!(!data.join("demo-app.lock").exists());
 
     // The same name in another case is taken.
-    let o = aiact(&data, &["new", "--name", "DEMO app", "--questionnaire", Q1]);
+    let o = aiact_in(&data, &["new", "--name", "DEMO app", "--questionnaire", Q1]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -102,7 +77,7 @@ fn new_list_and_resume() {
         )
     );
     // A default name is found when none is given.
-    let out = ok(&aiact(&data, &["new", "--questionnaire", Q1]));
+    let out = ok(&aiact_in(&data, &["new", "--questionnaire", Q1]));
     assert!(out.starts_with("Created session \"assessment\""), "{out}");
 }
 
@@ -119,11 +94,11 @@ fn bad_names_exit_1_with_the_message() {
             "\"NUL\" is a reserved device name on Windows; choose another name\n",
         ),
     ] {
-        let o = aiact(dir.path(), &["new", "--name", name, "--questionnaire", Q1]);
+        let o = aiact_in(dir.path(), &["new", "--name", name, "--questionnaire", Q1]);
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(stderr(&o), message);
     }
-    let o = aiact(dir.path(), &["report", "nobody"]);
+    let o = aiact_in(dir.path(), &["report", "nobody"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -137,30 +112,30 @@ fn bad_names_exit_1_with_the_message() {
 #[test]
 fn reports_in_three_formats_and_to_a_file() {
     let (dir, data) = with_session();
-    let md = ok(&aiact(&data, &["report", "demo app"]));
+    let md = ok(&aiact_in(&data, &["report", "demo app"]));
     assert!(md.starts_with("# Session fixture — Demo App\n"), "{md}");
     assert!(md.contains("### App rules"), "{md}");
-    let json: serde_json::Value = serde_json::from_str(&ok(&aiact(
+    let json: serde_json::Value = serde_json::from_str(&ok(&aiact_in(
         &data,
         &["report", "Demo App", "--format", "json"],
     )))
     .unwrap();
     assert_eq!(json["session"]["name"], "Demo App");
     assert_eq!(json["outcomes"][0]["id"], "ob.app");
-    let card = ok(&aiact(
+    let card = ok(&aiact_in(
         &data,
         &["report", "Demo App", "--format", "model-card"],
     ));
     assert!(card.starts_with("## Session fixture\n"), "{card}");
     let file = dir.path().join("report.md");
-    let out = ok(&aiact(
+    let out = ok(&aiact_in(
         &data,
         &["report", "Demo App", "-o", file.to_str().unwrap()],
     ));
     assert_eq!(out, format!("Wrote {}\n", file.display()));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), md);
     // A session file given by path.
-    let by_path = ok(&aiact(
+    let by_path = ok(&aiact_in(
         &data,
         &["report", data.join("demo-app.ron").to_str().unwrap()],
     ));
@@ -170,7 +145,7 @@ fn reports_in_three_formats_and_to_a_file() {
 #[test]
 fn recheck_reports_changes_and_saves_the_new_evaluation() {
     let (dir, data) = with_session();
-    let out = ok(&aiact(&data, &["recheck", "Demo App"]));
+    let out = ok(&aiact_in(&data, &["recheck", "Demo App"]));
     assert_eq!(
         out,
         "Rechecked \"Demo App\" against fixture-sessions version 1.0.0 on 2026-11-26.\nNo outcome changed.\n"
@@ -179,7 +154,7 @@ fn recheck_reports_changes_and_saves_the_new_evaluation() {
     // when the file is gone.
     let q = dir.path().join("q.ron");
     std::fs::copy(Q1, &q).unwrap();
-    ok(&aiact(
+    ok(&aiact_in(
         &data,
         &[
             "new",
@@ -192,7 +167,7 @@ fn recheck_reports_changes_and_saves_the_new_evaluation() {
         ],
     ));
     std::fs::copy("tests/fixtures/sessions/v2-logic.ron", &q).unwrap();
-    let out = ok(&aiact(&data, &["recheck", "moving"]));
+    let out = ok(&aiact_in(&data, &["recheck", "moving"]));
     assert!(
         out.contains("The questionnaire changed from version 1.0.0 to 2.0.0."),
         "{out}"
@@ -206,21 +181,21 @@ fn recheck_reports_changes_and_saves_the_new_evaluation() {
         "{out}"
     );
     // Saved: a second recheck finds nothing new.
-    let again = ok(&aiact(&data, &["recheck", "moving"]));
+    let again = ok(&aiact_in(&data, &["recheck", "moving"]));
     assert!(again.ends_with("No outcome changed.\n"), "{again}");
 }
 
 #[test]
 fn delete_never_hangs_without_a_terminal() {
     let (_dir, data) = with_session();
-    let o = aiact(&data, &["delete", "Demo App"]);
+    let o = aiact_in(&data, &["delete", "Demo App"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         "aiact: not deleting \"Demo App\": there is no terminal to ask for confirmation; pass --yes to delete it\n"
     );
     assert!(data.join("demo-app.ron").exists());
-    let out = ok(&aiact(&data, &["delete", "Demo App", "--yes"]));
+    let out = ok(&aiact_in(&data, &["delete", "Demo App", "--yes"]));
     assert_eq!(
         out,
         format!("Deleted {}\n", data.join("demo-app.ron").display())
@@ -231,7 +206,7 @@ fn delete_never_hangs_without_a_terminal() {
 #[test]
 fn rename_export_and_import_between_folders() {
     let (dir, data) = with_session();
-    let out = ok(&aiact(&data, &["rename", "Demo App", "Demo Model"]));
+    let out = ok(&aiact_in(&data, &["rename", "Demo App", "Demo Model"]));
     assert_eq!(
         out,
         format!(
@@ -241,29 +216,32 @@ fn rename_export_and_import_between_folders() {
     );
     assert!(!data.join("demo-app.ron").exists());
     let file = dir.path().join("exported.ron");
-    ok(&aiact(
+    ok(&aiact_in(
         &data,
         &["export", "Demo Model", file.to_str().unwrap()],
     ));
     let other = dir.path().join("other");
-    let out = ok(&aiact(&other, &["import", file.to_str().unwrap()]));
+    let out = ok(&aiact_in(&other, &["import", file.to_str().unwrap()]));
     assert_eq!(
         out,
         format!("Imported \"Demo Model\" into {}\n", other.display())
     );
-    let o = aiact(&other, &["import", file.to_str().unwrap()]);
+    let o = aiact_in(&other, &["import", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).ends_with("; import it under another name with --as NEW\n"),
         "{}",
         stderr(&o)
     );
-    ok(&aiact(
+    ok(&aiact_in(
         &other,
         &["import", file.to_str().unwrap(), "--as", "Copy"],
     ));
-    let a = ok(&aiact(&data, &["report", "Demo Model", "--format", "json"]));
-    let b = ok(&aiact(
+    let a = ok(&aiact_in(
+        &data,
+        &["report", "Demo Model", "--format", "json"],
+    ));
+    let b = ok(&aiact_in(
         &other,
         &["report", "Demo Model", "--format", "json"],
     ));
@@ -279,7 +257,7 @@ fn list_marks_damaged_files_and_lists_the_rest() {
     )
     .unwrap();
     std::fs::write(data.join(".demo-app.ron.1-0.tmp"), "partial").unwrap();
-    let o = aiact(&data, &["list"]);
+    let o = aiact_in(&data, &["list"]);
     let out = ok(&o);
     assert!(out.contains("  Demo App  ["), "{out}");
     assert!(
@@ -290,7 +268,7 @@ fn list_marks_damaged_files_and_lists_the_rest() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 3, "{out}");
-    let report = aiact(&data, &["report", "broken"]);
+    let report = aiact_in(&data, &["report", "broken"]);
     assert_eq!(report.status.code(), Some(1));
     assert!(stderr(&report).contains("^"), "{}", stderr(&report));
     assert_eq!(
@@ -307,17 +285,17 @@ fn a_session_held_elsewhere_is_reported_with_exit_3() {
         "(host: \"far-away.example\", pid: 7, started: \"2026-11-26T08:00:00Z\")",
     )
     .unwrap();
-    let o = aiact(&data, &["resume", "Demo App"]);
+    let o = aiact_in(&data, &["resume", "Demo App"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
         stderr(&o).contains("the session is open on another computer (process 7 on host \"far-away.example\" since 2026-11-26 08:00:00 UTC)"),
         "{}",
         stderr(&o)
     );
-    let o = aiact(&data, &["recheck", "Demo App"]);
+    let o = aiact_in(&data, &["recheck", "Demo App"]);
     assert_eq!(o.status.code(), Some(3));
     // The user decides it is not in use.
-    let out = ok(&aiact(&data, &["resume", "Demo App", "--take-over"]));
+    let out = ok(&aiact_in(&data, &["resume", "Demo App", "--take-over"]));
     assert!(out.contains("opens:"), "{out}");
     assert!(!data.join("demo-app.lock").exists());
 }

@@ -349,10 +349,10 @@ proptest! {
         }
         let q = app.questionnaire().clone();
         // No stale result: the evaluation is that of the answers held.
-        let fresh = aiact::engine::evaluate(&q, app.answers(), today());
+        let fresh = aiact::engine::evaluate(&q, &app.answers(), today());
         prop_assert_eq!(&fresh, app.evaluation());
         // Every answer held was validated when confirmed.
-        for (id, a) in app.answers() {
+        for (id, a) in &app.answers() {
             prop_assert!(q.question(id).unwrap().resolve(a).is_ok());
         }
         if let Screen::Question(qi) = app.screen() {

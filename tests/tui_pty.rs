@@ -5,11 +5,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Read;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use expectrl::{Expect, Session};
+use expectrl::Expect;
 
 const LEAVE_ALT: &str = "\x1b[?1049l";
 const SHOW_CURSOR: &str = "\x1b[?25h";
@@ -26,16 +28,7 @@ fn spawn() -> Run {
         "{}/tests/fixtures/tui/kinds.ron",
         env!("CARGO_MANIFEST_DIR")
     );
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
-    cmd.current_dir(dir.path())
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm-256color")
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["--today", "2026-11-26", "--questionnaire", &fixture]);
-    let mut session = Session::spawn(cmd).expect("spawn aiact in a pty");
-    session.get_process_mut().set_window_size(100, 30).unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    let session = common::pty(dir.path(), &["--questionnaire", &fixture], 100, 30);
     let path = dir.path().to_path_buf();
     Run {
         session,
@@ -130,11 +123,11 @@ fn answer_a_fixture_to_the_end_and_see_results() {
     let (out, code) = run.finish();
     assert_restored(&out);
     assert_eq!(code, Some(0));
-    let listing: Vec<_> = std::fs::read_dir(&dir)
+    let listing: Vec<_> = std::fs::read_dir(dir.join("reports"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    let report = std::fs::read_to_string(dir.join("aiact-report-pty-model.md"))
+    let report = std::fs::read_to_string(dir.join("reports").join("aiact-report-pty-model.md"))
         .unwrap_or_else(|e| panic!("{e}: {listing:?}"));
     assert!(report.contains("Keep technical documentation"));
     // The session was saved in the temporary data folder.

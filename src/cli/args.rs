@@ -23,6 +23,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "AIACT_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// The interactive app: where `e` writes reports (also AIACT_EXPORT_DIR; default: your documents folder).
+    #[arg(long, global = true, value_name = "DIR", env = "AIACT_EXPORT_DIR")]
+    pub export_dir: Option<PathBuf>,
+
     /// The interactive app: capture the mouse (the wheel scrolls). Off by default so copy and paste work.
     #[arg(long, global = true)]
     pub mouse: bool,

@@ -11,34 +11,29 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+pub use crate::assessment::data_store;
 pub use args::{Cli, Command};
-pub use sessions::{create_session, data_store, open_session_for_app};
 
-use crate::answers::Answers;
 use crate::engine::evaluate;
+use crate::env::Env;
 use crate::error::{Error, Result, exit};
-use crate::questionnaire::{self, Questionnaire, source};
+use crate::questionnaire::{self, Questionnaire};
 use crate::report::{Report, to_json, to_markdown};
 use crate::scenario;
 use crate::text::printable_line;
 
 /// Runs a parsed command line and returns the exit code. Output goes to
 /// `out`, diagnostics to `err`.
-pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let today = match cli.today.as_deref().map(crate::parse_date).transpose() {
-        Ok(d) => d.unwrap_or(clock_today),
+        Ok(d) => d.unwrap_or(env.today),
         Err(e) => {
             let _ = writeln!(err, "aiact: {e}");
             return exit::USAGE;
         }
     };
     let result = match cli.command {
-        None => crate::tui::launch::start(
-            cli.questionnaire.as_deref(),
-            cli.data_dir.as_deref(),
-            cli.mouse,
-            today,
-        ),
+        None => crate::tui::launch::start(&cli, env, today),
         Some(Command::Validate { files }) => validate(&files, out),
         Some(Command::Run(args)) => run_answers(&args, today, out),
         Some(Command::Test {
@@ -46,13 +41,13 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             questionnaire,
         }) => test(&paths, questionnaire.as_deref(), out),
         Some(Command::Questionnaires) => list_questionnaires(out),
-        Some(Command::New(a)) if interactive() => {
-            crate::tui::launch::new(cli.data_dir.as_deref(), &a, cli.mouse, today)
+        Some(Command::New(ref a)) if env.interactive => {
+            crate::tui::launch::new(&cli, a, env, today)
         }
-        Some(Command::Resume(a)) if interactive() => {
-            crate::tui::launch::resume(cli.data_dir.as_deref(), &a, cli.mouse, today)
+        Some(Command::Resume(ref a)) if env.interactive => {
+            crate::tui::launch::resume(&cli, a, env, today)
         }
-        Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, env, today, out),
         Some(Command::Resume(a)) => sessions::resume(cli.data_dir.as_deref(), &a, today, out),
         Some(Command::List { format }) => {
             sessions::list(cli.data_dir.as_deref(), format, today, out)
@@ -67,13 +62,13 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             compare::diff(cli.data_dir.as_deref(), &a, &b, format, today, out)
         }
         Some(Command::Recheck { name }) => {
-            sessions::recheck(cli.data_dir.as_deref(), &name, today, out)
+            sessions::recheck(cli.data_dir.as_deref(), &name, env, today, out)
         }
         Some(Command::Delete { name, yes }) => {
             sessions::delete(cli.data_dir.as_deref(), &name, yes, out, err)
         }
         Some(Command::Rename { old, new }) => {
-            sessions::rename(cli.data_dir.as_deref(), &old, &new, out)
+            sessions::rename(cli.data_dir.as_deref(), &old, &new, env, out)
         }
         Some(Command::Export { name, file }) => {
             sessions::export(cli.data_dir.as_deref(), &name, &file, out)
@@ -84,7 +79,7 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
         Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
-        Some(Command::Present(a)) => crate::tui::launch::present(&a, cli.mouse, today),
+        Some(Command::Present(ref a)) => crate::tui::launch::present(&cli, a, env, today),
     };
     match result {
         Ok(code) => code,
@@ -94,13 +89,6 @@ pub fn run(cli: Cli, clock_today: Date, out: &mut dyn Write, err: &mut dyn Write
             e.exit_code()
         }
     }
-}
-
-/// Whether `new` and `resume` open the interactive app (both ends are a
-/// terminal) or print a summary (scripts, pipes, tests).
-fn interactive() -> bool {
-    use std::io::IsTerminal;
-    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 fn validate(files: &[PathBuf], out: &mut dyn Write) -> Result<i32> {
@@ -160,41 +148,7 @@ fn list_questionnaires(out: &mut dyn Write) -> Result<i32> {
     Ok(exit::OK)
 }
 
-/// Refuses answers that do not fit the questionnaire (unknown questions or
-/// options, malformed numbers), naming each, so nothing is silently ignored.
-pub(crate) fn check_answers(
-    ev: &crate::engine::Evaluation,
-    path: impl std::fmt::Display,
-) -> Result<()> {
-    if ev.problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Invalid {
-        path: path.to_string(),
-        what: "answers file",
-        problems: ev
-            .problems
-            .iter()
-            .map(|p| crate::error::Problem {
-                line: None,
-                subject: format!("answer to \"{}\"", printable_line(&p.question)),
-                message: p.message.clone(),
-            })
-            .collect(),
-        hint: "Fix the answers and run again.".into(),
-    })
-}
-
-/// Reads an answers file: a RON map from question id to answer.
-pub fn load_answers(path: &Path) -> Result<Answers> {
-    let text = source::read_text(
-        path,
-        "read the answers",
-        "the answers file is not valid UTF-8 text",
-        "Save the file as UTF-8.",
-    )?;
-    source::parse_text(&path.display().to_string(), &text, "answers file")
-}
+pub use crate::assessment::{check_answers, load_answers};
 
 fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result<i32> {
     let q = questionnaire::load_spec(

@@ -1,124 +1,38 @@
 //! The session commands: new, resume, list, report, recheck, delete, rename,
-//! export, import. The interactive app opens sessions through
-//! [`open_session_for_app`] and [`create_session`].
+//! export, import. Sessions are opened and created through
+//! [`crate::assessment`], which the interactive app uses too.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::json;
 
 use super::args::{ListFormat, NewArgs, ReportArgs, ReportFormat, ResumeArgs};
-use crate::engine::{Status, evaluate};
-use crate::error::{Error, Result, exit};
-use crate::questionnaire::{self, Questionnaire};
+use crate::engine::Status;
+use crate::env::Env;
+use crate::error::{Result, exit};
+use crate::questionnaire::Questionnaire;
 use crate::report::{Report, to_json, to_markdown, to_model_card};
-use crate::session::{
-    self, Migration, OpenMode, Opened, Progress, RealStorage, Session, Store, migrate,
-};
+use crate::session::{self, Migration, OpenMode, Progress, RealStorage, Session, migrate};
 use crate::text::printable_line;
 
-/// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
-/// platform's data folder.
-pub fn data_store(data_dir: Option<&Path>) -> Result<Store> {
-    let dir = match data_dir {
-        Some(d) => d.to_path_buf(),
-        None => Store::default_dir().ok_or_else(|| {
-            Error::Environment(
-                "this system has no data folder for aiact; pass --data-dir DIR or set AIACT_DATA_DIR"
-                    .into(),
-            )
-        })?,
-    };
-    Store::open(dir)
-}
-
-/// Opens a session for the interactive app: by name, or the one changed last
-/// when `name` is `None`. `mode` says what to do when another aiact holds it
-/// (see [`OpenMode`]); the returned [`Opened`] carries the lock, the
-/// evaluation and the [`Migration`] to show.
-pub fn open_session_for_app(
-    store: &Store,
-    name: Option<&str>,
-    mode: OpenMode,
-    today: Date,
-) -> Result<Opened> {
-    let name = match name {
-        Some(n) => n.to_string(),
-        None => store.most_recent()?.map(|s| s.name).ok_or_else(|| {
-            Error::Input(format!(
-                "there are no sessions in {} yet; start one with `aiact new`",
-                store.dir().display()
-            ))
-        })?,
-    };
-    store.open_session(&name, mode, today)
-}
-
-/// Creates and saves a new session, pre-filled from `answers` if given.
-/// Returns its file and the session. The app then opens it with
-/// [`open_session_for_app`].
-pub fn create_session(
-    store: &Store,
-    name: Option<&str>,
-    questionnaire_spec: Option<&str>,
-    answers: Option<&Path>,
-    today: Date,
-) -> Result<(PathBuf, Session)> {
-    let q = questionnaire::load_spec(questionnaire_spec.unwrap_or(questionnaire::DEFAULT_ID))?;
-    let name = match name {
-        Some(n) => session::check_name(n)?,
-        None => free_default_name(store)?,
-    };
-    let now = Timestamp::now();
-    let mut s = Session::new(&name, &q, now)?;
-    if let Some(file) = answers {
-        let given = super::load_answers(file)?;
-        let ev = evaluate(&q, &given, today);
-        super::check_answers(&ev, file.display())?;
-        for (id, a) in given {
-            s.set_answer(&id, a, now);
-        }
-    }
-    let ev = evaluate(&q, &s.answers(), today);
-    s.position.question = ev.current.map(|c| q.questions[c].id().to_string());
-    s.position.screen = if ev.is_complete() {
-        "results".into()
-    } else {
-        "question".into()
-    };
-    s.record_evaluation(&q, &ev);
-    let path = store.create(&s)?;
-    Ok((path, s))
-}
-
-fn free_default_name(store: &Store) -> Result<String> {
-    for n in 1..1000 {
-        let name = if n == 1 {
-            "assessment".to_string()
-        } else {
-            format!("assessment-{n}")
-        };
-        if !store.path_for(&name)?.exists() {
-            return Ok(name);
-        }
-    }
-    Err(Error::Input("give the session a name with --name".into()))
-}
+pub(crate) use crate::assessment::data_store;
 
 pub(super) fn new(
     data_dir: Option<&Path>,
     args: &NewArgs,
+    env: &Env,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let (path, s) = create_session(
+    let (path, s) = crate::assessment::create_new(
         &store,
         args.name.as_deref(),
         args.questionnaire.as_deref(),
         args.answers.as_deref(),
+        env.clock.now(),
         today,
     )?;
     let _ = writeln!(
@@ -150,7 +64,7 @@ pub(super) fn resume(
     } else {
         OpenMode::LockOrReadOnly
     };
-    let opened = open_session_for_app(&store, args.name.as_deref(), mode, today)?;
+    let opened = crate::assessment::open(&store, args.name.as_deref(), mode, today)?;
     let q = &opened.questionnaire;
     let _ = writeln!(
         out,
@@ -432,6 +346,7 @@ pub(super) fn report(
 pub(super) fn recheck(
     data_dir: Option<&Path>,
     name: &str,
+    env: &Env,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
@@ -471,7 +386,7 @@ pub(super) fn recheck(
     if opened.migration.changes.is_empty() && opened.migration.dropped.is_empty() {
         let _ = writeln!(out, "No outcome changed.");
     }
-    opened.session.updated = Timestamp::now();
+    opened.session.updated = env.clock.now();
     store.save(&opened.session)?;
     drop(opened.lock.take());
     Ok(exit::OK)
@@ -519,10 +434,11 @@ pub(super) fn rename(
     data_dir: Option<&Path>,
     old: &str,
     new: &str,
+    env: &Env,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let path = store.rename(old, new, Timestamp::now())?;
+    let path = store.rename(old, new, env.clock.now())?;
     let _ = writeln!(
         out,
         "Renamed \"{}\" to \"{}\" ({})",

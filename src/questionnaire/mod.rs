@@ -41,14 +41,21 @@ pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 pub fn load_str(path: &str, src: &str) -> Result<Questionnaire> {
     let src = source::normalise(src);
     source::check_raw_controls(path, &src)?;
-    let file: schema::QuestionnaireFile = source::parse_ron(path, &src, "questionnaire")?;
-    validate::compile(file, &src, path, hash::text_hash(&src)).map_err(|problems| Error::Invalid {
+    let file: schema::QuestionnaireFile =
+        source::parse_versioned(path, &src, "questionnaire", schema::FORMAT_VERSION)?;
+    let text_hash = hash::text_hash(&src);
+    // A file's own text is kept, so a session can embed exactly the text
+    // these hashes were computed from (the file may change on disk later).
+    let text = (!path.starts_with("shipped:")).then(|| src.clone().into_owned());
+    let mut q = validate::compile(file, &src, path, text_hash).map_err(|problems| Error::Invalid {
         path: path.to_string(),
         what: "questionnaire",
         problems,
         hint: "Fix these and run `aiact validate` again; questionnaires/README.md describes the format."
             .to_string(),
-    })
+    })?;
+    q.text = text;
+    Ok(q)
 }
 
 /// Loads a questionnaire from a file.

@@ -328,6 +328,9 @@ pub struct Questionnaire {
     pub text_hash: String,
     /// Where it came from: a path as the user gave it, or `shipped:<id>`.
     pub source: String,
+    /// The normalised text it was loaded from, for files (not shipped
+    /// content): what a session embeds, matching the hashes above.
+    pub text: Option<String>,
     pub(crate) question_index: HashMap<String, QIdx>,
     pub(crate) outcome_index: HashMap<String, usize>,
 }

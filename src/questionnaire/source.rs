@@ -403,6 +403,55 @@ fn scan_string(bytes: &[u8], mut i: usize, hashes: usize) -> (String, usize, usi
     (String::new(), bytes.len(), newlines)
 }
 
+/// Parses a versioned file (questionnaire, session). When the strict parse
+/// fails, the version is read on its own: a file made by a newer aiact is
+/// reported as that, not as a misspelled field only a newer aiact knows. The
+/// probe runs only on failure, so loading a good file costs one parse.
+pub fn parse_versioned<T: serde::de::DeserializeOwned>(
+    path: &str,
+    src: &str,
+    what: &str,
+    supported: u32,
+) -> Result<T> {
+    parse_ron(path, src, what).map_err(|strict| match newer_version(path, src, what, supported) {
+        Some(newer) => newer,
+        None => strict,
+    })
+}
+
+/// The "made by a newer aiact" error, when `src` declares a format version
+/// above `supported`.
+fn newer_version(path: &str, src: &str, what: &str, supported: u32) -> Option<Error> {
+    /// Only the version: every other field is ignored, whatever it is.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        format_version: Option<u32>,
+    }
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(NESTING_LIMIT);
+    let found = options.from_str::<Probe>(src).ok()?.format_version?;
+    if found <= supported {
+        return None;
+    }
+    let line = src
+        .lines()
+        .position(|l| l.trim_start().starts_with("format_version"))
+        .map_or(1, |i| i + 1);
+    let source_line = line_text(src, line);
+    let col = source_line.find("format_version").map_or(1, |c| c + 1);
+    Some(Error::Syntax {
+        path: path.to_string(),
+        line,
+        col,
+        message: format!(
+            "this {what} was made by a newer aiact (format version {found}; this aiact reads version {supported})"
+        ),
+        source_line,
+        hint: "Update aiact to open it; the file is left untouched.".to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -587,6 +587,7 @@ pub fn compile(
         logic_hash,
         text_hash,
         source: source.to_string(),
+        text: None,
         question_index: qindex
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))

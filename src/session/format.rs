@@ -142,7 +142,7 @@ impl Session {
         Ok(Session {
             format_version: SESSION_FORMAT_VERSION,
             name,
-            questionnaire: QuestionnaireRef::of(q)?,
+            questionnaire: QuestionnaireRef::of(q),
             created: now,
             updated: now,
             answers: BTreeMap::new(),
@@ -151,6 +151,31 @@ impl Session {
             follow_up: BTreeMap::new(),
             set_aside: BTreeMap::new(),
         })
+    }
+
+    /// A session not yet stored: `name` as typed (cleaned, not checked; the
+    /// store checks it and picks the final name when it creates the file).
+    /// The app holds one from the moment an assessment starts.
+    pub fn draft(name: &str, q: &Questionnaire, now: Timestamp) -> Session {
+        Session {
+            format_version: SESSION_FORMAT_VERSION,
+            name: crate::text::clean_user_text(name).trim().to_string(),
+            questionnaire: QuestionnaireRef::of(q),
+            created: now,
+            updated: now,
+            answers: BTreeMap::new(),
+            position: Position::default(),
+            evaluation: None,
+            follow_up: BTreeMap::new(),
+            set_aside: BTreeMap::new(),
+        }
+    }
+
+    /// Clears the follow-up of an outcome (status and note).
+    pub fn clear_follow_up(&mut self, outcome: &str, now: Timestamp) {
+        if self.follow_up.remove(outcome).is_some() {
+            self.updated = now;
+        }
     }
 
     /// The plain answers value the engine reads.
@@ -229,7 +254,10 @@ impl Session {
     /// Parses session file text. `path` is how errors name the file; a
     /// damaged file gives `path:line:col` with a caret.
     pub fn from_ron(path: &str, text: &str) -> Result<Session> {
-        let session: Session = source::parse_text(path, text, "session")?;
+        let text = source::normalise(text);
+        source::check_raw_controls(path, &text)?;
+        let session: Session =
+            source::parse_versioned(path, &text, "session", SESSION_FORMAT_VERSION)?;
         if session.format_version != SESSION_FORMAT_VERSION {
             return Err(Error::Input(format!(
                 "{path}: session format version {} is not supported by this aiact (it reads version {SESSION_FORMAT_VERSION}); use a newer aiact",
@@ -294,25 +322,21 @@ impl Session {
 impl QuestionnaireRef {
     /// Refers to a loaded questionnaire: shipped ones by id, others by path
     /// with an embedded copy of their text.
-    pub fn of(q: &Questionnaire) -> Result<QuestionnaireRef> {
-        let origin = match q.source.strip_prefix("shipped:") {
-            Some(_) => Origin::Shipped,
-            None => {
-                let text = std::fs::read_to_string(&q.source)
-                    .map_err(|e| Error::io(&q.source, "read the questionnaire", &e))?;
-                Origin::Custom {
-                    path: q.source.clone(),
-                    text: source::normalise(&text).into_owned(),
-                }
-            }
+    pub fn of(q: &Questionnaire) -> QuestionnaireRef {
+        let origin = match (q.source.strip_prefix("shipped:"), &q.text) {
+            (None, Some(text)) => Origin::Custom {
+                path: q.source.clone(),
+                text: text.clone(),
+            },
+            _ => Origin::Shipped,
         };
-        Ok(QuestionnaireRef {
+        QuestionnaireRef {
             id: q.meta.id.clone(),
             origin,
             version: q.meta.version.clone(),
             logic_hash: q.logic_hash.clone(),
             text_hash: q.text_hash.clone(),
-        })
+        }
     }
 
     /// Loads the questionnaire as it is now: the shipped one, or for a custom
@@ -352,17 +376,13 @@ impl QuestionnaireRef {
     /// Updates the reference to a (possibly newer) questionnaire, keeping the
     /// embedded copy when the file can no longer be read.
     pub fn refresh(&mut self, q: &Questionnaire) {
-        if let Origin::Custom { path, text } = &mut self.origin {
-            // Re-embed only the text that produced `q`, never a broken file.
-            if let Ok(now) = std::fs::read_to_string(&q.source) {
-                let now = source::normalise(&now).into_owned();
-                if questionnaire::load_str(&q.source, &now)
-                    .is_ok_and(|fresh| fresh.text_hash == q.text_hash)
-                {
-                    *path = q.source.clone();
-                    *text = now;
-                }
-            }
+        if let Origin::Custom { path, text } = &mut self.origin
+            && let Some(now) = &q.text
+        {
+            // The text `q` was loaded from, never a re-read of its file: the
+            // file may have changed since, and the copy must match the hashes.
+            *path = q.source.clone();
+            *text = now.clone();
         }
         self.id = q.meta.id.clone();
         self.version = q.meta.version.clone();

@@ -5,7 +5,7 @@
 //! writing a report, suspending) leaves as an [`Effect`] for the runner, and
 //! its result comes back as a [`Msg`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
@@ -14,13 +14,15 @@ use super::input::LineInput;
 use super::keys::{self, Action, Mode};
 use crate::answers::{Answer, Answers, parse_number};
 use crate::engine::{Change, Evaluation, Flip, evaluate, what_if};
+use crate::env::Clock;
 use crate::questionnaire::schema::Kind;
 use crate::questionnaire::{QIdx, Questionnaire};
-use crate::report::{Report, SessionInfo, to_markdown};
+use crate::report::{Report, to_markdown};
+use crate::session::{Progress, Session};
 use crate::text::clean_user_text;
 
 /// A message for `update`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     Action(Action),
@@ -33,13 +35,37 @@ pub enum Msg {
     SaveFailed(String),
     /// A report was written (the path) or could not be (the reason).
     Exported(Result<String, String>),
+    /// The new assessment asked for with [`Effect::Create`] has its file:
+    /// this is the session as stored (its name may have a `-2` added).
+    Created(Box<Session>),
+    /// A saved session asked for with [`Effect::Resume`] is open.
+    Opened(Box<Opened>),
+    /// The saved sessions, newest change first, for the start screen.
+    Sessions(Vec<SessionSummary>),
+}
+
+/// A session opened for the app, with what to tell the user about it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub session: Session,
+    pub questionnaire: Questionnaire,
+    /// Why changes will not be saved, when they won't (another aiact has it,
+    /// or it was opened read-only on purpose).
+    pub read_only: Option<String>,
+    /// What changed since the last save, when the questionnaire did.
+    pub notice: Option<String>,
 }
 
 /// Something the runner must do outside the app.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Answers, notes or statuses changed: save them, then send `Msg::Saved(seq)`.
+    /// The session changed: save [`App::session`], then send `Msg::Saved(seq)`.
     Save(u64),
+    /// Create the file of the new assessment [`App::session`] (under a free
+    /// name), then send `Msg::Created`.
+    Create,
+    /// List the saved sessions again, then send `Msg::Sessions`.
+    ListSessions,
     /// Write this Markdown report to a file, then send `Msg::Exported`.
     Export { file_stem: String, markdown: String },
     /// Resume the saved session with this id (from the start screen).
@@ -144,18 +170,19 @@ pub struct Present {
     preview_for: Option<(QIdx, Answer)>,
 }
 
-/// Follow-up status words, cycled with `s` on the results screen.
-pub const FOLLOW_UP: &[&str] = &["not started", "in progress", "done"];
+/// The follow-up statuses in the order the status key cycles through them
+/// (after the last, the status is cleared).
+pub const FOLLOW_UP: &[Progress] = &[Progress::NotStarted, Progress::InProgress, Progress::Done];
 
 /// The whole state of the interface.
 #[derive(Debug, Clone)]
 pub struct App {
     pub(crate) choices: Vec<Questionnaire>,
     pub(crate) qi: usize,
-    pub(crate) name: String,
-    pub(crate) answers: Answers,
-    pub(crate) notes: BTreeMap<String, String>,
-    pub(crate) follow_up: BTreeMap<String, String>,
+    /// The assessment: answers, notes, follow-ups and position. The one copy
+    /// of the user's work; saving writes exactly this value.
+    pub(crate) session: Session,
+    pub(crate) clock: Clock,
     pub(crate) today: Date,
     pub(crate) ev: Evaluation,
     pub(crate) evaluations: u64,
@@ -184,6 +211,8 @@ pub struct App {
     // Persistence and messages.
     pub(crate) persistence: bool,
     pub(crate) save_seq: u64,
+    /// A save was asked for while handling the current message.
+    save_wanted: bool,
     pub(crate) saved_seq: u64,
     pub(crate) save_error: Option<String>,
     pub(crate) status: Option<String>,
@@ -199,14 +228,18 @@ impl App {
     /// An app on the question screen of `questionnaire`, at the first
     /// unanswered question (or the results when all are answered).
     pub fn new(questionnaire: Questionnaire, answers: Answers, today: Date) -> App {
-        let ev = evaluate(&questionnaire, &answers, today);
+        let clock = crate::env::Env::fixed(today).clock;
+        let now = clock.now();
+        let mut session = Session::draft("", &questionnaire, now);
+        for (id, a) in answers {
+            session.set_answer(&id, a, now);
+        }
+        let ev = evaluate(&questionnaire, &session.answers(), today);
         let mut app = App {
             choices: vec![questionnaire],
             qi: 0,
-            name: String::new(),
-            answers,
-            notes: BTreeMap::new(),
-            follow_up: BTreeMap::new(),
+            session,
+            clock,
             today,
             ev,
             evaluations: 1,
@@ -229,6 +262,7 @@ impl App {
             start_selected: 0,
             persistence: false,
             save_seq: 0,
+            save_wanted: false,
             saved_seq: 0,
             save_error: None,
             status: None,
@@ -256,7 +290,13 @@ impl App {
 
     /// Names the assessment (shown in the title and the report).
     pub fn with_name(mut self, name: &str) -> App {
-        self.name = clean_user_text(name);
+        self.session.name = clean_user_text(name);
+        self
+    }
+
+    /// The clock for the session's timestamps (the system clock in use).
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
         self
     }
 
@@ -276,17 +316,6 @@ impl App {
     /// Whether to use colour (off under NO_COLOR); selection stays visible by a marker.
     pub fn with_color(mut self, color: bool) -> App {
         self.color = color;
-        self
-    }
-
-    /// Notes by question id and follow-up statuses by outcome id, as resumed.
-    pub fn with_notes(
-        mut self,
-        notes: BTreeMap<String, String>,
-        follow_up: BTreeMap<String, String>,
-    ) -> App {
-        self.notes = notes;
-        self.follow_up = follow_up;
         self
     }
 
@@ -312,17 +341,32 @@ impl App {
     pub fn questionnaire(&self) -> &Questionnaire {
         &self.choices[self.qi]
     }
-    pub fn answers(&self) -> &Answers {
-        &self.answers
+    /// The assessment as it stands: what a save writes.
+    pub fn session(&self) -> &Session {
+        &self.session
     }
-    pub fn notes(&self) -> &BTreeMap<String, String> {
-        &self.notes
+    /// The answers, as the engine reads them (derived from the session).
+    pub fn answers(&self) -> Answers {
+        self.session.answers()
     }
-    pub fn follow_up(&self) -> &BTreeMap<String, String> {
-        &self.follow_up
+    /// The answer to question `id`, if any.
+    pub fn answer(&self, id: &str) -> Option<&Answer> {
+        self.session.answers.get(id).map(|a| &a.answer)
+    }
+    /// The note on the answer to question `id`, if any.
+    pub fn note(&self, id: &str) -> Option<&str> {
+        self.session.answers.get(id)?.note.as_deref()
+    }
+    /// The follow-up status of outcome `id`, if one is set.
+    pub fn follow_up(&self, id: &str) -> Option<Progress> {
+        self.session.follow_up.get(id).map(|f| f.status)
     }
     pub fn name(&self) -> &str {
-        &self.name
+        &self.session.name
+    }
+    /// Whether changes are saved (false in read-only and facilitator mode).
+    pub fn persistence(&self) -> bool {
+        self.persistence
     }
     pub fn evaluation(&self) -> &Evaluation {
         &self.ev
@@ -376,15 +420,15 @@ impl App {
         }
     }
 
-    /// Replaces the assessment (after resuming a session from the start screen).
-    pub fn load(
-        &mut self,
-        questionnaire: Questionnaire,
-        name: &str,
-        answers: Answers,
-        notes: BTreeMap<String, String>,
-        follow_up: BTreeMap<String, String>,
-    ) {
+    /// Shows an opened session (resumed from the start screen or the
+    /// command line): it becomes the app's assessment.
+    pub fn open(&mut self, opened: Opened) {
+        let Opened {
+            session,
+            questionnaire,
+            read_only,
+            notice,
+        } = opened;
         match self
             .choices
             .iter()
@@ -399,17 +443,21 @@ impl App {
                 self.qi = self.choices.len() - 1;
             }
         }
-        self.name = clean_user_text(name);
-        self.answers = answers;
-        self.notes = notes;
-        self.follow_up = follow_up;
+        self.session = session;
         self.expanded.clear();
+        self.save_error = None;
+        self.persistence = self.persistence && read_only.is_none();
+        self.status = read_only.or(notice);
         self.reevaluate();
         self.goto_frontier();
+        // Opening may have brought the session up to date (answers set
+        // aside, the evaluation recorded): saving now keeps disk and screen
+        // the same.
+        self.request_save();
     }
 
     fn reevaluate(&mut self) {
-        self.ev = evaluate(&self.choices[self.qi], &self.answers, self.today);
+        self.ev = evaluate(&self.choices[self.qi], &self.session.answers(), self.today);
         self.evaluations += 1;
         self.flips = None;
     }
@@ -419,9 +467,56 @@ impl App {
         self.flips.as_deref()
     }
 
+    /// Asks for the session to be saved once the current message is
+    /// handled. Every change to the session ends here, so the file on disk
+    /// is always the session as shown.
     fn request_save(&mut self) {
+        self.save_wanted = true;
+    }
+
+    /// Records where the user is and what the outcomes are in the session,
+    /// then emits one save for everything the message changed.
+    fn flush_save(&mut self) {
+        if !std::mem::take(&mut self.save_wanted) {
+            return;
+        }
+        self.record_position();
+        let q = &self.choices[self.qi];
+        self.session.record_evaluation(q, &self.ev);
         self.save_seq += 1;
         self.effects.push(Effect::Save(self.save_seq));
+    }
+
+    /// The position to save: the question on screen, or the results. The
+    /// start screen is not a place in a session, so it keeps the last one.
+    fn position_now(&self) -> Option<(Option<String>, &'static str)> {
+        let q = &self.choices[self.qi];
+        match self.screen {
+            Screen::Question(qi) => Some((Some(q.questions[qi].id().to_string()), "question")),
+            Screen::Results => Some((
+                self.ev.current.map(|c| q.questions[c].id().to_string()),
+                "results",
+            )),
+            Screen::Start => None,
+        }
+    }
+
+    fn record_position(&mut self) {
+        if let Some((question, screen)) = self.position_now() {
+            self.session.position.question = question;
+            self.session.position.screen = screen.to_string();
+        }
+    }
+
+    /// Saves when the position in the session changed (another question or
+    /// screen), so resuming opens exactly there.
+    fn save_position(&mut self) {
+        if let Some((question, screen)) = self.position_now()
+            && (self.session.position.question != question
+                || self.session.position.screen != screen)
+        {
+            self.request_save();
+        }
     }
 
     /// The "saved" mark: what the user is told about persistence.
@@ -457,6 +552,7 @@ impl App {
         }
         let n = self.result_items().len();
         self.result_selected = self.result_selected.min(n.saturating_sub(1));
+        self.save_position();
     }
 
     /// Shows question `qi` with its current answer (if any) pre-selected.
@@ -467,7 +563,11 @@ impl App {
         self.help_scroll = 0;
         let rows = self.rows(qi);
         let question = &self.choices[self.qi].questions[qi];
-        let answer = self.answers.get(question.id()).cloned();
+        let answer = self
+            .session
+            .answers
+            .get(question.id())
+            .map(|a| a.answer.clone());
         self.ticked = vec![false; rows.len()];
         self.field = LineInput::default();
         self.selected = 0;
@@ -500,6 +600,7 @@ impl App {
         if let Some(pos) = self.answered_path().iter().position(|&q| q == qi) {
             self.side_selected = pos;
         }
+        self.save_position();
     }
 
     /// The rows of question `qi`'s screen, in order.
@@ -528,7 +629,7 @@ impl App {
             .path
             .iter()
             .copied()
-            .filter(|&i| self.answers.contains_key(q.questions[i].id()))
+            .filter(|&i| self.session.answers.contains_key(q.questions[i].id()))
             .filter(|&i| Some(i) != self.ev.current)
             .collect()
     }
@@ -581,7 +682,19 @@ impl App {
             }
             Msg::Exported(Ok(path)) => self.status = Some(format!("Report written to {path}")),
             Msg::Exported(Err(why)) => self.status = Some(format!("Could not export: {why}")),
+            Msg::Created(stored) => {
+                // The store may have added `-2` to the name; all else is ours.
+                self.session.name = stored.name.clone();
+                self.status = Some(format!("Saving as “{}”.", self.session.name));
+            }
+            Msg::Opened(opened) => self.open(*opened),
+            Msg::Sessions(list) => {
+                self.sessions = list;
+                let n = self.choices.len() + self.sessions.len();
+                self.start_selected = self.start_selected.min(n - 1);
+            }
         }
+        self.flush_save();
     }
 
     fn active_input(&mut self) -> Option<&mut LineInput> {
@@ -638,6 +751,7 @@ impl App {
             Mode::PresentResults => self.update_present_results(action),
         }
         self.refresh_preview();
+        self.flush_save();
     }
 
     /// Results in content order, grouped: (group index, indices into `ev.outcomes`).
@@ -703,7 +817,7 @@ impl App {
         }
         let preview = candidate.as_ref().map(|(qi, answer)| {
             let q = &self.choices[self.qi];
-            let mut trial = self.answers.clone();
+            let mut trial = self.session.answers();
             trial.insert(q.questions[*qi].id().to_string(), answer.clone());
             let after = evaluate(q, &trial, self.today);
             let next = after
@@ -806,9 +920,14 @@ impl App {
             Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(5),
             Action::PageDown => self.help_scroll = self.help_scroll.saturating_add(5).min(500),
             Action::Note => {
-                let id = self.choices[self.qi].questions[qi].id().to_string();
-                let existing = self.notes.get(&id).cloned().unwrap_or_default();
-                self.overlay = Some(Overlay::Note(LineInput::new(&existing)));
+                let id = self.choices[self.qi].questions[qi].id();
+                if self.session.answers.contains_key(id) {
+                    let existing = self.note(id).unwrap_or_default().to_string();
+                    self.overlay = Some(Overlay::Note(LineInput::new(&existing)));
+                } else {
+                    self.status =
+                        Some("Answer this question first: a note is kept with its answer.".into());
+                }
             }
             Action::ShowResults => self.enter_results(),
             _ => {}
@@ -900,8 +1019,11 @@ impl App {
             Some(Row::Field) if !self.editing => self.editing = true,
             _ => {
                 if self.is_multiple(qi) && !self.ticked.iter().any(|t| *t) {
-                    self.error =
-                        Some("Tick at least one option with Space, then press Enter.".into());
+                    self.error = Some(format!(
+                        "Tick at least one option with {}, then press {}.",
+                        keys::label(Mode::Question, Action::Toggle),
+                        keys::label(Mode::Question, Action::Confirm)
+                    ));
                     return;
                 }
                 if let Some(a) = self.draft_answer(qi) {
@@ -921,14 +1043,14 @@ impl App {
             return;
         }
         let id = question.id().to_string();
-        let previous = self.answers.get(&id);
+        let previous = self.session.answers.get(&id).map(|a| &a.answer);
         if previous == Some(&answer) {
             self.error = None;
             self.advance_from(qi);
             return;
         }
         if previous.is_some() {
-            let mut trial = self.answers.clone();
+            let mut trial = self.session.answers();
             trial.insert(id, answer.clone());
             let after = evaluate(q, &trial, self.today);
             self.evaluations += 1;
@@ -950,7 +1072,8 @@ impl App {
 
     fn apply(&mut self, qi: QIdx, answer: Answer, after: Option<Evaluation>) {
         let id = self.choices[self.qi].questions[qi].id().to_string();
-        self.answers.insert(id, answer);
+        let now = self.clock.now();
+        self.session.set_answer(&id, answer, now);
         match after {
             Some(ev) => {
                 self.ev = ev;
@@ -1039,14 +1162,14 @@ impl App {
             (Overlay::Note(input), Action::Confirm) => {
                 if let Some(qi) = self.current_question() {
                     let id = self.choices[self.qi].questions[qi].id().to_string();
-                    let text = clean_user_text(input.text());
-                    if text.is_empty() {
-                        self.notes.remove(&id);
-                    } else {
-                        self.notes.insert(id, text);
+                    let now = self.clock.now();
+                    if self.session.set_note(&id, input.text(), now) {
+                        self.request_save();
+                        self.status = Some(match self.note(&id) {
+                            Some(_) => "Note kept.".into(),
+                            None => "Note removed.".into(),
+                        });
                     }
-                    self.request_save();
-                    self.status = Some("Note kept.".into());
                 }
             }
             (
@@ -1056,14 +1179,26 @@ impl App {
                 },
                 Action::Confirm,
             ) => {
+                // A new assessment is a new session: nothing of the one
+                // before carries over, and the store gives it its own file.
+                let typed = clean_user_text(input.text());
+                if !typed.trim().is_empty()
+                    && let Err(e) = crate::session::check_name(&typed)
+                {
+                    self.status = Some(capitalise(&e.to_string()));
+                    self.overlay = Some(Overlay::Name {
+                        input,
+                        questionnaire,
+                    });
+                    return;
+                }
                 self.qi = questionnaire;
-                self.name = clean_user_text(input.text());
-                self.answers.clear();
-                self.notes.clear();
-                self.follow_up.clear();
+                let now = self.clock.now();
+                self.session = Session::draft(input.text(), &self.choices[questionnaire], now);
                 self.expanded.clear();
+                self.save_error = None;
                 self.reevaluate();
-                self.request_save();
+                self.effects.push(Effect::Create);
                 self.goto_frontier();
             }
             (Overlay::Estimate { inputs, at, .. }, Action::Confirm) => {
@@ -1073,7 +1208,10 @@ impl App {
                         self.selected = 0;
                         self.editing = true;
                         self.error = None;
-                        self.status = Some("Estimate filled in: check it and press Enter.".into());
+                        self.status = Some(format!(
+                            "Estimate filled in: check it and press {}.",
+                            keys::label(Mode::Input, Action::Confirm)
+                        ));
                     }
                     Err(e) => {
                         self.overlay = Some(Overlay::Estimate {
@@ -1182,7 +1320,7 @@ impl App {
                         self.expanded.insert(idx);
                         if self.flips.is_none() {
                             let q = &self.choices[self.qi];
-                            self.flips = Some(what_if(q, &self.answers, self.today));
+                            self.flips = Some(what_if(q, &self.session.answers(), self.today));
                             self.evaluations += 1;
                         }
                     }
@@ -1194,35 +1332,45 @@ impl App {
                     let id = self.choices[self.qi].outcomes[self.ev.outcomes[i].index]
                         .id()
                         .to_string();
-                    let next = match self.follow_up.get(&id) {
+                    let next = match self.follow_up(&id) {
                         None => Some(FOLLOW_UP[0]),
                         Some(s) => FOLLOW_UP
                             .iter()
-                            .position(|w| w == s)
+                            .position(|p| *p == s)
                             .and_then(|p| FOLLOW_UP.get(p + 1))
                             .copied(),
                     };
+                    let now = self.clock.now();
                     match next {
-                        Some(w) => self.follow_up.insert(id, w.to_string()),
-                        None => self.follow_up.remove(&id),
-                    };
+                        Some(p) => {
+                            let note = self
+                                .session
+                                .follow_up
+                                .get(&id)
+                                .map(|f| f.note.clone())
+                                .unwrap_or_default();
+                            self.session.set_follow_up(&id, p, &note, now);
+                        }
+                        None => self.session.clear_follow_up(&id, now),
+                    }
                     let title = &self.choices[self.qi].outcomes[self.ev.outcomes[i].index]
                         .def
                         .title;
                     // The status word first, so a narrow footer cuts the title, not it.
+                    let key = keys::label(Mode::Results, Action::CycleStatus);
                     self.status = Some(match next {
-                        Some(w) => format!("Follow-up set to {w}: {title}"),
-                        None => format!("Follow-up cleared (s sets it again): {title}"),
+                        Some(p) => format!("Follow-up set to {}: {title}", p.words()),
+                        None => format!("Follow-up cleared ({key} sets it again): {title}"),
                     });
                     self.request_save();
                 }
             }
             Action::Export => {
                 let markdown = self.report_markdown();
-                let stem = slug(if self.name.is_empty() {
+                let stem = crate::session::slug_of(if self.session.name.is_empty() {
                     &self.choices[self.qi].meta.id
                 } else {
-                    &self.name
+                    &self.session.name
                 });
                 self.effects.push(Effect::Export {
                     file_stem: format!("aiact-report-{stem}"),
@@ -1239,25 +1387,13 @@ impl App {
         }
     }
 
-    /// The Markdown report of the assessment as it stands.
+    /// The Markdown report of the assessment as it stands, with the
+    /// session's dates, notes and follow-ups.
     pub fn report_markdown(&self) -> String {
         let q = &self.choices[self.qi];
-        let info = SessionInfo {
-            name: self.name.clone(),
-            created: String::new(),
-            updated: String::new(),
-            notes: self
-                .notes
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            follow_up: self
-                .follow_up
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone(), String::new()))
-                .collect(),
-        };
-        let mut report = Report::new(q, &self.answers, &self.ev);
+        let answers = self.session.answers();
+        let info = crate::session::report_info(&self.session);
+        let mut report = Report::new(q, &answers, &self.ev);
         report.session = Some(&info);
         to_markdown(&report)
     }
@@ -1281,23 +1417,5 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// A file-name-safe version of a name: ASCII letters, digits and dashes.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "assessment".into()
-    } else {
-        out.chars().take(40).collect()
     }
 }

@@ -117,6 +117,9 @@ const fn b(
 
 const UP: &[Key] = &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)];
 const DOWN: &[Key] = &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)];
+/// While typing every printable key types itself: arrows only.
+const ARROW_UP: &[Key] = &[(KeyCode::Up, NONE)];
+const ARROW_DOWN: &[Key] = &[(KeyCode::Down, NONE)];
 const ENTER: &[Key] = &[(KeyCode::Enter, NONE)];
 const HELP: &[Key] = &[(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)];
 const QUIT: &[Key] = &[(KeyCode::Char('q'), NONE)];
@@ -301,8 +304,8 @@ const INPUT: &[Binding] = &[
         "next field (estimate helper)",
         "",
     ),
-    b(UP, "↑", Action::Up, "previous field or option", ""),
-    b(DOWN, "↓", Action::Down, "next field or option", ""),
+    b(ARROW_UP, "↑", Action::Up, "previous field or option", ""),
+    b(ARROW_DOWN, "↓", Action::Down, "next field or option", ""),
 ];
 
 const ANSWERS: &[Binding] = &[
@@ -510,6 +513,28 @@ pub fn table(mode: Mode) -> &'static [Binding] {
     }
 }
 
+/// How the keys for `action` are written in `mode` (e.g. `Enter`, `s`), so
+/// every hint in the app names the key that really does it. Falls back to
+/// the global bindings; `"?"` never appears because every action a hint
+/// names is bound (a test checks each one used).
+pub fn label(mode: Mode, action: Action) -> &'static str {
+    table(mode)
+        .iter()
+        .chain(GLOBAL)
+        .find(|b| b.action == action)
+        .map_or("?", |b| b.label)
+}
+
+/// A hint such as `Enter keep · Esc cancel`: each action's key label in
+/// `mode` followed by the words.
+pub fn hint(mode: Mode, items: &[(Action, &str)]) -> String {
+    items
+        .iter()
+        .map(|(a, words)| format!("{} {words}", label(mode, *a)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn matches(key: &KeyEvent, (code, mods): &Key) -> bool {
     // Terminals differ on whether `?` or `A` carry SHIFT; ignore it for characters.
     let strip = |m: KeyModifiers| match key.code {
@@ -573,6 +598,45 @@ mod tests {
                 assert!(!binding.keys.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn no_printable_key_is_bound_while_typing() {
+        for c in (' '..='~').chain("äöüßéñ€✓中".chars()) {
+            assert_eq!(
+                lookup(Mode::Input, &key(KeyCode::Char(c), NONE)),
+                Some(Action::InsertChar(c)),
+                "{c:?} must type itself"
+            );
+            assert_eq!(
+                lookup(Mode::Input, &key(KeyCode::Char(c), KeyModifiers::SHIFT)),
+                Some(Action::InsertChar(c)),
+                "shifted {c:?} must type itself"
+            );
+        }
+        for binding in table(Mode::Input) {
+            for (code, mods) in binding.keys {
+                assert!(
+                    !matches!(code, KeyCode::Char(_)) || mods.contains(CTRL),
+                    "{} binds a printable key while typing",
+                    binding.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn labels_name_the_bound_keys() {
+        assert_eq!(label(Mode::Results, Action::CycleStatus), "s");
+        assert_eq!(label(Mode::Input, Action::Confirm), "Enter");
+        assert_eq!(label(Mode::Start, Action::Quit), "q/Esc");
+        assert_eq!(
+            hint(
+                Mode::Input,
+                &[(Action::Confirm, "keep"), (Action::LeaveInput, "cancel")]
+            ),
+            "Enter keep · Esc cancel"
+        );
     }
 
     #[test]

@@ -1,41 +1,162 @@
 //! The interactive terminal app: state ([`App`]), update (keys → state, in
-//! `app`), view (state → frame, in `view`) and the terminal guard. Only
-//! [`run`] touches the terminal; everything else is drivable in tests.
+//! `app`), view (state → frame, in `view`), the storage the app saves into
+//! ([`storage`]) and the terminal guard. Only [`run`] touches the terminal;
+//! everything else, [`Runtime`] included, is drivable in tests.
 
 pub mod app;
+mod events;
 pub mod input;
 pub mod keys;
 pub mod launch;
 mod present;
+pub mod storage;
 pub mod svg;
 pub mod terminal;
 pub mod view;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 
 pub use app::{
-    App, Effect, Focus, Msg, Overlay, Present, PresentTheme, Preview, Row, Screen, SessionSummary,
+    App, Effect, Focus, Msg, Opened, Overlay, Present, PresentTheme, Preview, Row, Screen,
+    SessionSummary,
 };
 pub use keys::{Action, Mode};
 
 use crate::error::{Error, Result, exit};
+use crate::questionnaire::Questionnaire;
+use crate::session::Session;
 
-/// Where the app's saves go. The session storage implements this; without
-/// one the app still works and says that nothing is saved.
+/// The exit code when the terminal goes away under the app (hang-up, closed
+/// input, output that can no longer be written): 128 + SIGHUP, as if the
+/// hang-up signal had arrived. Saves still finish first.
+pub const TERMINAL_LOST: i32 = 128 + 1;
+
+/// Where the app's sessions live. The session storage implements this
+/// ([`storage::SessionStorage`]); without one the app still works and says
+/// that nothing is saved.
 pub trait Persistence {
-    /// Saves the app's answers, notes and statuses; `seq` is echoed back.
-    fn save(&mut self, seq: u64, app: &App);
+    /// Creates the file of a new assessment (under a free name based on the
+    /// draft's) and returns the session as stored.
+    fn create(&mut self, draft: &Session, questionnaire: &Questionnaire) -> Result<Session>;
+    /// Saves `session`; `seq` comes back in `Msg::Saved` once it is on disk.
+    fn save(&mut self, seq: u64, session: &Session);
     /// Results of earlier saves (`Msg::Saved` or `Msg::SaveFailed`), without blocking.
     fn poll(&mut self) -> Vec<Msg>;
+    /// Whether saves are still on their way to disk.
+    fn pending(&self) -> bool;
+    /// Waits until every queued save is on disk (or failed) and returns the results.
+    fn flush(&mut self) -> Vec<Msg>;
     /// Opens a saved session chosen on the start screen.
-    fn resume(&mut self, _id: &str, _app: &mut App) -> Result<()> {
-        Err(Error::Input("resuming is not available".into()))
+    fn resume(&mut self, id: &str) -> Result<Opened>;
+    /// The saved sessions, newest change first.
+    fn sessions(&mut self) -> Vec<SessionSummary>;
+}
+
+/// Carries out what the app asks of the outside world ([`Effect`]s) and
+/// feeds the results back as messages. The terminal loop and the tests use
+/// the same runtime, so what is tested is what runs.
+pub struct Runtime {
+    store: Option<Box<dyn Persistence>>,
+    /// Where exported reports go; `None` when there is no such folder.
+    export_dir: Option<PathBuf>,
+}
+
+impl Runtime {
+    pub fn new(store: Option<Box<dyn Persistence>>, export_dir: Option<PathBuf>) -> Runtime {
+        Runtime { store, export_dir }
+    }
+
+    /// Carries out every effect the app has asked for, and those its
+    /// answers ask for in turn. Returns whether the app must suspend.
+    pub fn step(&mut self, app: &mut App) -> bool {
+        let mut suspend = false;
+        loop {
+            let effects = app.take_effects();
+            if effects.is_empty() {
+                break;
+            }
+            for effect in effects {
+                match effect {
+                    Effect::Save(seq) => match self.store.as_mut() {
+                        Some(s) if app.persistence() => s.save(seq, app.session()),
+                        _ => {}
+                    },
+                    Effect::Create => {
+                        let msg = match self.store.as_mut() {
+                            Some(s) if app.persistence() => {
+                                match s.create(app.session(), app.questionnaire()) {
+                                    Ok(stored) => Msg::Created(Box::new(stored)),
+                                    Err(e) => Msg::SaveFailed(e.to_string()),
+                                }
+                            }
+                            _ => Msg::Created(Box::new(app.session().clone())),
+                        };
+                        app.handle(msg);
+                    }
+                    Effect::ListSessions => {
+                        if let Some(s) = self.store.as_mut() {
+                            let list = s.sessions();
+                            app.handle(Msg::Sessions(list));
+                        }
+                    }
+                    Effect::Resume(id) => {
+                        let msg = match self.store.as_mut() {
+                            Some(s) => match s.resume(&id) {
+                                Ok(opened) => Msg::Opened(Box::new(opened)),
+                                Err(e) => Msg::SaveFailed(e.to_string()),
+                            },
+                            None => Msg::SaveFailed("sessions are not available".into()),
+                        };
+                        app.handle(msg);
+                    }
+                    Effect::Export {
+                        file_stem,
+                        markdown,
+                    } => {
+                        let result = match &self.export_dir {
+                            Some(dir) => export(dir, &file_stem, &markdown),
+                            None => Err(
+                                "there is no folder for reports; start aiact with --export-dir DIR"
+                                    .into(),
+                            ),
+                        };
+                        app.handle(Msg::Exported(result));
+                    }
+                    Effect::Suspend => suspend = true,
+                }
+            }
+        }
+        suspend
+    }
+
+    /// Hands the results of finished saves to the app. Returns whether any arrived.
+    pub fn poll(&mut self, app: &mut App) -> bool {
+        let msgs = self.store.as_mut().map(|s| s.poll()).unwrap_or_default();
+        let any = !msgs.is_empty();
+        for msg in msgs {
+            app.handle(msg);
+        }
+        any
+    }
+
+    /// Whether saves are still on their way to disk.
+    pub fn pending(&self) -> bool {
+        self.store.as_ref().is_some_and(|s| s.pending())
+    }
+
+    /// Waits for every save to reach the disk and tells the app.
+    pub fn flush(&mut self, app: &mut App) {
+        let msgs = self.store.as_mut().map(|s| s.flush()).unwrap_or_default();
+        for msg in msgs {
+            app.handle(msg);
+        }
     }
 }
 
@@ -43,98 +164,76 @@ pub trait Persistence {
 pub struct Options {
     /// Capture the mouse (wheel scrolls); off by default so copy and paste work.
     pub mouse: bool,
-    /// Where exported reports are written.
-    pub export_dir: PathBuf,
 }
 
-/// Runs the app in the terminal until the user quits or a signal arrives.
-/// Returns the exit code.
-pub fn run(mut app: App, mut store: Option<Box<dyn Persistence>>, options: Options) -> Result<i32> {
+/// Runs the app in the terminal until the user quits, a signal arrives or
+/// the terminal goes away. Returns the exit code. Waits for input without
+/// polling: no CPU is used while nothing happens.
+pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> {
     let guard = terminal::TerminalGuard::enter(options.mouse)?;
-    let signals = terminal::Signals::register();
+    let incoming = events::spawn();
     let backend = CrosstermBackend::new(io::stdout());
     let mut term = Terminal::new(backend).map_err(|e| io_env("start the terminal", &e))?;
     let mut dirty = true;
-    let mut last_size = term.size().map_err(|e| io_env("read the size", &e))?;
-    let code = loop {
-        if let Some(sig) = signals.caught() {
-            break 128 + sig;
-        }
+    let code = 'run: loop {
         // Draw before waiting, so the first frame appears at once.
         if dirty {
-            term.draw(|f| view::render(&app, f))
-                .map_err(|e| io_env("draw", &e))?;
+            if term.draw(|f| view::render(&app, f)).is_err() {
+                break TERMINAL_LOST;
+            }
             dirty = false;
         }
-        // A hung-up terminal is not always signalled (the shell may die
-        // first), and crossterm would spin on its end of file: wait for input
-        // ourselves and leave as if on SIGHUP when the terminal is gone.
-        let ready = match wait_for_input(Duration::from_millis(100)) {
-            Input::HungUp => break 128 + 1,
-            Input::Timeout => {
-                let size = term.size().map_err(|e| io_env("read the size", &e))?;
-                if size != last_size {
-                    last_size = size;
+        // Block until something happens; only while a save is on its way
+        // wake up to show "saved" as soon as it is confirmed.
+        let first = if runtime.pending() {
+            match incoming.recv_timeout(Duration::from_millis(20)) {
+                Ok(ev) => Some(ev),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break TERMINAL_LOST,
+            }
+        } else {
+            match incoming.recv() {
+                Ok(ev) => Some(ev),
+                Err(_) => break TERMINAL_LOST,
+            }
+        };
+        // Everything already queued is handled before the next frame.
+        for ev in first
+            .into_iter()
+            .chain(std::iter::from_fn(|| incoming.try_recv().ok()))
+        {
+            match ev {
+                events::Incoming::Terminal(event) => {
+                    match event {
+                        Event::Key(k) => app.handle(Msg::Key(k)),
+                        Event::Paste(s) => app.handle(Msg::Paste(s)),
+                        Event::Mouse(m) => app.handle(Msg::Mouse(m)),
+                        _ => {}
+                    }
                     dirty = true;
                 }
-                false
+                events::Incoming::Resized => dirty = true,
+                events::Incoming::Signal(sig) => break 'run 128 + sig,
+                events::Incoming::HungUp => break 'run TERMINAL_LOST,
             }
-            Input::Ready => true,
-        };
-        while ready && event::poll(Duration::ZERO).map_err(|e| io_env("read keys", &e))? {
-            match event::read().map_err(|e| io_env("read keys", &e))? {
-                Event::Key(k) => app.handle(Msg::Key(k)),
-                Event::Paste(s) => app.handle(Msg::Paste(s)),
-                Event::Mouse(m) => app.handle(Msg::Mouse(m)),
-                Event::Resize(..) => {}
-                _ => continue,
+            if runtime.step(&mut app) && (guard.suspend().is_err() || term.clear().is_err()) {
+                break 'run TERMINAL_LOST;
             }
-            dirty = true;
             if app.should_quit() {
-                break;
+                break 'run exit::OK;
             }
         }
-        for effect in app.take_effects() {
+        if runtime.poll(&mut app) {
             dirty = true;
-            match effect {
-                Effect::Save(seq) => {
-                    if let Some(s) = store.as_mut() {
-                        s.save(seq, &app);
-                    }
-                }
-                Effect::Export {
-                    file_stem,
-                    markdown,
-                } => {
-                    let result = export(&options.export_dir, &file_stem, &markdown);
-                    app.handle(Msg::Exported(result));
-                }
-                Effect::Resume(id) => {
-                    if let Some(s) = store.as_mut()
-                        && let Err(e) = s.resume(&id, &mut app)
-                    {
-                        app.handle(Msg::SaveFailed(e.to_string()));
-                    }
-                }
-                Effect::Suspend => {
-                    guard
-                        .suspend()
-                        .map_err(|e| io_env("take the terminal back", &e))?;
-                    term.clear().map_err(|e| io_env("redraw", &e))?;
-                }
-            }
-        }
-        if let Some(s) = store.as_mut() {
-            for msg in s.poll() {
-                app.handle(msg);
-                dirty = true;
-            }
-        }
-        if app.should_quit() {
-            break exit::OK;
         }
     };
-    drop(term);
+    // Nothing typed is lost: every queued save reaches the disk first.
+    runtime.step(&mut app);
+    runtime.flush(&mut app);
+    // The guard shows the cursor and leaves the alternate screen; ratatui's
+    // own drop would try again and, with the terminal gone, report the
+    // failure by panicking on a closed stderr.
+    std::mem::forget(term);
     drop(guard);
     Ok(code)
 }
@@ -146,8 +245,17 @@ fn io_env(what: &'static str, e: &io::Error) -> Error {
     ))
 }
 
-/// Writes a report next to the user, never overwriting an existing file.
-fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String, String> {
+/// Writes a report into `dir`, never overwriting an existing file, and
+/// returns the full path written (so the user can find it).
+pub fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String, String> {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return Err(format!(
+            "{}: {}",
+            dir.display(),
+            crate::error::describe_io(&e)
+        ));
+    }
     for n in 1..1000 {
         let name = if n == 1 {
             format!("{stem}.md")
@@ -164,52 +272,19 @@ fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String,
                 use std::io::Write;
                 return f
                     .write_all(markdown.as_bytes())
-                    .map(|_| name)
+                    .and_then(|_| f.sync_all())
+                    .map(|_| path.display().to_string())
                     .map_err(|e| crate::error::describe_io(&e));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(crate::error::describe_io(&e)),
+            Err(e) => {
+                return Err(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::error::describe_io(&e)
+                ));
+            }
         }
     }
     Err("too many reports with that name already".into())
-}
-
-/// What waiting on the terminal's input gave.
-enum Input {
-    Ready,
-    Timeout,
-    HungUp,
-}
-
-/// Waits up to `timeout` for input on stdin, noticing a hang-up.
-#[cfg(unix)]
-fn wait_for_input(timeout: Duration) -> Input {
-    let mut fds = libc::pollfd {
-        fd: 0,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, and its count.
-    let n = unsafe { libc::poll(&mut fds, 1, timeout.as_millis() as libc::c_int) };
-    if n < 0 {
-        // Interrupted by a signal: the loop checks the signal flags.
-        return Input::Timeout;
-    }
-    if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
-        Input::HungUp
-    } else if fds.revents & libc::POLLIN != 0 {
-        Input::Ready
-    } else {
-        Input::Timeout
-    }
-}
-
-/// Elsewhere crossterm's own poll is used.
-#[cfg(not(unix))]
-fn wait_for_input(timeout: Duration) -> Input {
-    match event::poll(timeout) {
-        Ok(true) => Input::Ready,
-        Ok(false) => Input::Timeout,
-        Err(_) => Input::HungUp,
-    }
 }

@@ -336,11 +336,16 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
     let mut out = vec![Line::styled("─".repeat(width.min(60)), lk.quiet)];
     let Some(preview) = &p.preview else {
         let hint = match question.kind() {
-            Kind::Multiple { .. } => "Tick options (Space) to see where they lead.",
-            Kind::Number { .. } | Kind::Text { .. } => "Type an answer to see where it leads.",
-            _ => "Highlight an option to see where it leads.",
+            Kind::Multiple { .. } => format!(
+                "Tick options ({}) to see where they lead.",
+                keys::label(keys::Mode::Present, keys::Action::Toggle)
+            ),
+            Kind::Number { .. } | Kind::Text { .. } => {
+                "Type an answer to see where it leads.".to_string()
+            }
+            _ => "Highlight an option to see where it leads.".to_string(),
         };
-        out.push(Line::styled(truncate(hint, width), lk.quiet));
+        out.push(Line::styled(truncate(&hint, width), lk.quiet));
         return out;
     };
     let quoted = |label: &str| format!("“{}”", truncate(label, width.saturating_sub(22)));
@@ -481,14 +486,15 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
     }
     let left = groups.len().saturating_sub(p.revealed);
     if left > 0 {
+        let reveal = keys::label(keys::Mode::PresentResults, keys::Action::Reveal);
         let more = if p.revealed == 0 {
             format!(
-                "{} group{} of results. Space reveals the first.",
+                "{} group{} of results. {reveal} reveals the first.",
                 left,
                 if left == 1 { "" } else { "s" }
             )
         } else {
-            format!("{left} more. Space reveals the next.")
+            format!("{left} more. {reveal} reveals the next.")
         };
         lines.push(Line::styled(truncate(&more, width), lk.accent));
     } else {

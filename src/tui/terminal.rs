@@ -1,10 +1,10 @@
 //! The terminal guard: raw mode, alternate screen, bracketed paste and
 //! (opt-in) mouse capture, restored on every way out — drop, error, panic,
-//! a termination signal, and around a Ctrl+Z suspension.
+//! a termination signal, a lost terminal, and around a Ctrl+Z suspension.
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -107,33 +107,4 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
-}
-
-/// The termination signals caught while the app runs, so the event loop
-/// (which polls with a timeout) can restore the terminal and leave.
-pub struct Signals {
-    caught: Arc<AtomicUsize>,
-}
-
-impl Signals {
-    /// Registers SIGTERM, SIGHUP and SIGINT.
-    pub fn register() -> Signals {
-        let caught = Arc::new(AtomicUsize::new(0));
-        #[cfg(unix)]
-        {
-            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-            for sig in [SIGTERM, SIGHUP, SIGINT] {
-                let _ = signal_hook::flag::register_usize(sig, Arc::clone(&caught), sig as usize);
-            }
-        }
-        Signals { caught }
-    }
-
-    /// The signal number received, if any.
-    pub fn caught(&self) -> Option<i32> {
-        match self.caught.load(Ordering::SeqCst) {
-            0 => None,
-            n => Some(n as i32),
-        }
-    }
 }

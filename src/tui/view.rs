@@ -14,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{App, Focus, Overlay, Row, Screen};
 use super::input::LineInput;
-use super::keys::{self, Mode};
+use super::keys::{self, Action, Mode};
 use crate::answers::Answer;
 use crate::engine::Status;
 use crate::questionnaire::Questionnaire;
@@ -165,7 +165,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme { color: app.color };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        render_too_small(area, frame, &theme);
+        render_too_small(app, area, frame, &theme);
         return;
     }
     match &app.present {
@@ -221,7 +221,13 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 &title,
                 "A note for yourself or your team; it is kept with the answer and shown in the report.",
                 input,
-                "Enter keep · Esc cancel · empty removes the note",
+                &format!(
+                    "{} · empty removes the note",
+                    keys::hint(
+                        Mode::Input,
+                        &[(Action::Confirm, "keep"), (Action::LeaveInput, "cancel")]
+                    )
+                ),
             );
         }
         Some(Overlay::Name {
@@ -236,7 +242,10 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 &format!("New assessment: {}", q.meta.title),
                 "What are you assessing? Give the component a name (a model, a dataset, a library); you can leave it empty.",
                 input,
-                "Enter start · Esc back",
+                &keys::hint(
+                    Mode::Input,
+                    &[(Action::Confirm, "start"), (Action::LeaveInput, "back")],
+                ),
             );
         }
         Some(Overlay::Confirm { changes, .. }) => render_confirm(app, changes, area, frame, theme),
@@ -246,10 +255,12 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     }
 }
 
-fn render_too_small(area: Rect, frame: &mut Frame, theme: &Theme) {
+fn render_too_small(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let text = format!(
-        "Please enlarge the window: aiact needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}. (q quits)",
-        area.width, area.height
+        "Please enlarge the window: aiact needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}. ({} quits)",
+        area.width,
+        area.height,
+        keys::label(app.mode(), Action::Quit)
     );
     let lines: Vec<Line> = wrap(&text, area.width as usize)
         .into_iter()
@@ -445,12 +456,16 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     let rows = app.rows(qi);
     let mut top: Vec<Line> = vec![Line::raw("")];
     top.extend(wrapped(&question.def.prompt, width, theme.accent(), " "));
+    let tick = keys::label(Mode::Question, Action::Toggle);
+    let confirm = keys::label(Mode::Question, Action::Confirm);
     match question.kind() {
         Kind::Multiple { min, max } => {
             let text = match (min.unwrap_or(1), max) {
-                (1, None) => "Tick all that apply (Space), then press Enter.".to_string(),
-                (lo, None) => format!("Tick at least {lo} (Space), then press Enter."),
-                (lo, Some(hi)) => format!("Tick {lo} to {hi} (Space), then press Enter."),
+                (1, None) => format!("Tick all that apply ({tick}), then press {confirm}."),
+                (lo, None) => format!("Tick at least {lo} ({tick}), then press {confirm}."),
+                (lo, Some(hi)) => {
+                    format!("Tick {lo} to {hi} ({tick}), then press {confirm}.")
+                }
             };
             top.push(Line::styled(format!(" {text}"), theme.dim()));
         }
@@ -497,7 +512,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                 "( ) "
             }
         };
-        let current = app.answers().get(question.id());
+        let current = app.answer(question.id());
         match row {
             Row::Option(o) => {
                 let opt = &question.options[*o];
@@ -579,7 +594,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         top.push(Line::raw(""));
         top.extend(wrapped(&format!("✗ {err}"), width, theme.error(), " "));
     }
-    if let Some(note) = app.notes().get(question.id()) {
+    if let Some(note) = app.note(question.id()) {
         top.push(Line::raw(""));
         top.extend(wrapped(&format!("✎ Note: {note}"), width, theme.dim(), " "));
     }
@@ -759,7 +774,7 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         if sel {
             selected_line = lines.len();
         }
-        let note = if app.notes().contains_key(question.id()) {
+        let note = if app.note(question.id()).is_some() {
             " ✎"
         } else {
             ""
@@ -772,8 +787,7 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             vec![Span::styled(truncate(&head, width), style)],
         ));
         let answer = app
-            .answers()
-            .get(question.id())
+            .answer(question.id())
             .map(|a| answer_text(q, qi, a))
             .unwrap_or_default();
         lines.push(Line::styled(
@@ -863,8 +877,8 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         if let Some(t) = status_tag(o.status) {
             tags.push(t.to_string());
         }
-        if let Some(s) = app.follow_up().get(outcome.id()) {
-            tags.push(s.clone());
+        if let Some(s) = app.follow_up(outcome.id()) {
+            tags.push(s.words().to_string());
         }
         let tag_text = if tags.is_empty() {
             String::new()
@@ -952,10 +966,11 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 lines.push(Line::styled(format!("{ind}Sources:"), theme.accent()));
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
             }
-            let status = app
-                .follow_up()
-                .get(outcome.id())
-                .map_or("none yet (s sets it)", |s| s.as_str());
+            let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
+            let status = app.follow_up(outcome.id()).map_or_else(
+                || format!("none yet ({set_key} sets it)"),
+                |s| s.words().to_string(),
+            );
             lines.push(Line::styled(
                 format!("{ind}Follow-up: {status}"),
                 theme.dim(),
@@ -1026,7 +1041,13 @@ fn render_help(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" Esc or ? closes this help", theme.dim()));
+    lines.push(Line::styled(
+        format!(
+            " {} closes this help",
+            keys::label(Mode::Help, Action::CloseOverlay)
+        ),
+        theme.dim(),
+    ));
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let rect = centered(area, width.max(40), lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
@@ -1165,7 +1186,16 @@ fn render_estimate(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " Tab/↑↓ next field · Enter compute · Esc cancel",
+        format!(
+            " {}/{}{} next field · {}",
+            keys::label(Mode::Input, Action::NextField),
+            keys::label(Mode::Input, Action::Up),
+            keys::label(Mode::Input, Action::Down),
+            keys::hint(
+                Mode::Input,
+                &[(Action::Confirm, "compute"), (Action::LeaveInput, "cancel")]
+            )
+        ),
         theme.dim(),
     ));
     let rect = centered(area, width, lines.len() as u16 + 2);

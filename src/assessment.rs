@@ -1,0 +1,182 @@
+//! Opening, creating and resuming assessments: the one place that turns a
+//! name and a data folder into a session ready for work (locked, migrated to
+//! the questionnaire as it is now). Both the commands (`cli`) and the
+//! interactive app (`tui`) go through here, so they can never disagree on
+//! which file a session lives in.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::answers::Answers;
+use crate::engine::evaluate;
+use crate::error::{Error, Result};
+use crate::questionnaire::{self, Questionnaire, source};
+use crate::session::{OpenMode, Opened, Session, Store, check_name};
+use crate::text::printable_line;
+
+/// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
+/// platform's data folder.
+pub fn data_store(data_dir: Option<&Path>) -> Result<Store> {
+    let dir = match data_dir {
+        Some(d) => d.to_path_buf(),
+        None => Store::default_dir().ok_or_else(|| {
+            Error::Environment(
+                "this system has no data folder for aiact; pass --data-dir DIR or set AIACT_DATA_DIR"
+                    .into(),
+            )
+        })?,
+    };
+    Store::open(dir)
+}
+
+/// How a new session is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming<'a> {
+    /// Exactly this name; refused when it is taken (`aiact new --name`).
+    Exact(&'a str),
+    /// This name, or `name-2`, `name-3`, … when taken (the app's "new
+    /// assessment", where a name was typed but not promised). An empty base
+    /// means "assessment".
+    FreeFrom(&'a str),
+}
+
+/// Creates and saves a new session of `q` (with `answers` already given, if
+/// any) and returns its file and the session. Nothing else is written.
+pub fn create(
+    store: &Store,
+    naming: Naming<'_>,
+    q: &Questionnaire,
+    answers: &Answers,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
+    let name = match naming {
+        Naming::Exact(n) => check_name(n)?,
+        Naming::FreeFrom(base) => free_name(store, base)?,
+    };
+    let mut s = Session::new(&name, q, now)?;
+    for (id, a) in answers {
+        s.set_answer(id, a.clone(), now);
+    }
+    let ev = evaluate(q, &s.answers(), today);
+    s.position.question = ev.current.map(|c| q.questions[c].id().to_string());
+    s.position.screen = if ev.is_complete() {
+        "results".into()
+    } else {
+        "question".into()
+    };
+    s.record_evaluation(q, &ev);
+    let path = store.create(&s)?;
+    Ok((path, s))
+}
+
+/// `base`, or the first of `base-2`, `base-3`, … that is free.
+fn free_name(store: &Store, base: &str) -> Result<String> {
+    let base = if base.trim().is_empty() {
+        "assessment".to_string()
+    } else {
+        check_name(base)?
+    };
+    for n in 1..1000 {
+        let name = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        // A name too long with its suffix is not free either.
+        let Ok(name) = check_name(&name) else {
+            continue;
+        };
+        if !store.path_for(&name)?.exists() {
+            return Ok(name);
+        }
+    }
+    Err(Error::Input(format!(
+        "there are already too many sessions named like \"{}\"; choose another name",
+        crate::text::printable_line(&base)
+    )))
+}
+
+/// Refuses answers that do not fit the questionnaire (unknown questions or
+/// options, malformed numbers), naming each, so nothing is silently ignored.
+pub fn check_answers(ev: &crate::engine::Evaluation, path: impl std::fmt::Display) -> Result<()> {
+    if ev.problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        path: path.to_string(),
+        what: "answers file",
+        problems: ev
+            .problems
+            .iter()
+            .map(|p| crate::error::Problem {
+                line: None,
+                subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                message: p.message.clone(),
+            })
+            .collect(),
+        hint: "Fix the answers and run again.".into(),
+    })
+}
+
+/// Reads an answers file: a RON map from question id to answer.
+pub fn load_answers(path: &Path) -> Result<Answers> {
+    let text = source::read_text(
+        path,
+        "read the answers",
+        "the answers file is not valid UTF-8 text",
+        "Save the file as UTF-8.",
+    )?;
+    source::parse_text(&path.display().to_string(), &text, "answers file")
+}
+
+/// Creates a session as `aiact new` does: the named questionnaire, the
+/// answers file checked against it, the name exact when given.
+pub fn create_new(
+    store: &Store,
+    name: Option<&str>,
+    questionnaire_spec: Option<&str>,
+    answers_file: Option<&Path>,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
+    let q = questionnaire_for(questionnaire_spec)?;
+    let answers = match answers_file {
+        Some(file) => {
+            let given = load_answers(file)?;
+            check_answers(&evaluate(&q, &given, today), file.display())?;
+            given
+        }
+        None => Answers::new(),
+    };
+    let naming = match name {
+        Some(n) => Naming::Exact(n),
+        None => Naming::FreeFrom(""),
+    };
+    create(store, naming, &q, &answers, now, today)
+}
+
+/// Loads the questionnaire named on the command line (a shipped id or a
+/// file), the default one when none is named.
+pub fn questionnaire_for(spec: Option<&str>) -> Result<Questionnaire> {
+    questionnaire::load_spec(spec.unwrap_or(questionnaire::DEFAULT_ID))
+}
+
+/// Opens a session for work: by name, or the one changed last when `name` is
+/// `None`. `mode` says what to do when another aiact holds it (see
+/// [`OpenMode`]); the returned [`Opened`] carries the lock, the evaluation
+/// and the migration to show.
+pub fn open(store: &Store, name: Option<&str>, mode: OpenMode, today: Date) -> Result<Opened> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => store.most_recent()?.map(|s| s.name).ok_or_else(|| {
+            Error::Input(format!(
+                "there are no sessions in {} yet; start one with `aiact new`",
+                store.dir().display()
+            ))
+        })?,
+    };
+    store.open_session(&name, mode, today)
+}

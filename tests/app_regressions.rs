@@ -1,0 +1,249 @@
+//! One test per defect found in the interactive app and its storage (each
+//! failed before its fix): typing j/k in fields, clearing a follow-up, the
+//! in-app export, files of a newer format, a custom questionnaire that
+//! changes on disk after loading. The real `App`, `Runtime` and storage run
+//! in a temporary folder; fixture questionnaires only.
+
+mod tui_screens;
+
+use std::path::Path;
+
+use aiact::answers::Answer;
+use aiact::env::Clock;
+use aiact::session::{Origin, Session, Store};
+use aiact::tui::Runtime;
+use aiact::tui::app::{App, Msg, Screen};
+use aiact::tui::storage::SessionStorage;
+use jiff::Timestamp;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_screens::*;
+
+fn clock() -> Clock {
+    Clock::fixed("2026-11-26T10:30:00Z".parse::<Timestamp>().unwrap())
+}
+
+/// The app on the start screen with real storage in `dir`.
+fn with_storage(dir: &Path) -> (App, Runtime) {
+    let store = Store::open(dir.join("data")).unwrap();
+    let app = App::start(vec![fixture("kinds.ron")], Vec::new(), today())
+        .with_clock(clock())
+        .with_persistence(true);
+    let runtime = Runtime::new(
+        Some(Box::new(SessionStorage::new(store, today()))),
+        Some(dir.join("reports")),
+    );
+    (app, runtime)
+}
+
+fn press(app: &mut App, rt: &mut Runtime, code: KeyCode) {
+    app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    rt.step(app);
+    rt.flush(app);
+}
+
+fn type_in(app: &mut App, rt: &mut Runtime, text: &str) {
+    for c in text.chars() {
+        press(app, rt, KeyCode::Char(c));
+    }
+}
+
+fn saved(dir: &Path, name: &str) -> Session {
+    let store = Store::open(dir.join("data")).unwrap();
+    store.load(name).unwrap()
+}
+
+/// Answers the fixture to its number question ("compute").
+fn to_compute(app: &mut App, rt: &mut Runtime) {
+    press(app, rt, KeyCode::Enter); // new assessment
+    type_in(app, rt, "jk model");
+    press(app, rt, KeyCode::Enter);
+    type_in(app, rt, "1");
+    press(app, rt, KeyCode::Enter); // role: build
+    type_in(app, rt, " ");
+    press(app, rt, KeyCode::Enter); // parts: weights
+    type_in(app, rt, "2");
+    press(app, rt, KeyCode::Enter); // paid: no
+    let q = app.questionnaire();
+    assert_eq!(
+        app.screen(),
+        Screen::Question(q.question_index("compute").unwrap())
+    );
+}
+
+#[test]
+fn j_and_k_type_themselves_in_number_and_text_fields_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    to_compute(&mut app, &mut rt);
+    type_in(&mut app, &mut rt, "12k");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    // "12k" is not a number the fixture accepts without a unit suffix, or
+    // it is (k = thousand): either way the k reached the field.
+    let shown = app.answer("compute").cloned();
+    if shown.is_none() {
+        assert!(app.error().is_some(), "a refused number says why");
+        for _ in 0..3 {
+            press(&mut app, &mut rt, KeyCode::Backspace);
+        }
+        type_in(&mut app, &mut rt, "3e24");
+        press(&mut app, &mut rt, KeyCode::Enter);
+    } else {
+        assert_eq!(shown, Some(Answer::Number("12k".into())));
+    }
+    // The text question: every printable key types itself.
+    type_in(&mut app, &mut rt, "jackknife q1?");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(
+        app.answer("label"),
+        Some(&Answer::Text("jackknife q1?".into()))
+    );
+    // A note with j and k.
+    press(&mut app, &mut rt, KeyCode::Backspace);
+    assert!(matches!(app.screen(), Screen::Question(_)));
+    let on = match app.screen() {
+        Screen::Question(qi) => app.questionnaire().questions[qi].id().to_string(),
+        _ => unreachable!(),
+    };
+    if app.mode() == aiact::tui::Mode::Input {
+        press(&mut app, &mut rt, KeyCode::Esc);
+    }
+    press(&mut app, &mut rt, KeyCode::Char('n'));
+    type_in(&mut app, &mut rt, "jackknife");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.note(&on), Some("jackknife"));
+    let disk = saved(dir.path(), "jk model");
+    assert_eq!(disk.answers[&on].note.as_deref(), Some("jackknife"));
+    assert_eq!(
+        disk.answers["label"].answer,
+        Answer::Text("jackknife q1?".into())
+    );
+    assert_eq!(&disk, app.session());
+}
+
+#[test]
+fn clearing_a_follow_up_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    to_compute(&mut app, &mut rt);
+    type_in(&mut app, &mut rt, "3e24");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "demo");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Results);
+    let first = |s: &Session| s.follow_up.values().next().map(|f| f.status);
+    use aiact::session::Progress::*;
+    for want in [Some(NotStarted), Some(InProgress), Some(Done), None] {
+        press(&mut app, &mut rt, KeyCode::Char('s'));
+        assert_eq!(first(app.session()), want);
+        assert_eq!(first(&saved(dir.path(), "jk model")), want, "on disk");
+    }
+    assert!(saved(dir.path(), "jk model").follow_up.is_empty());
+    assert_eq!(app.saved_mark().0, "✓ saved");
+}
+
+#[test]
+fn the_in_app_export_has_dates_a_full_path_and_the_real_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "Müller Straße");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    press(&mut app, &mut rt, KeyCode::Char('r'));
+    assert_eq!(app.screen(), Screen::Results);
+    press(&mut app, &mut rt, KeyCode::Char('e'));
+    let report = dir
+        .path()
+        .join("reports")
+        .join("aiact-report-müller-straße.md");
+    let text =
+        std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{}: {e}", report.display()));
+    assert!(
+        text.contains("2026-11-26 10:30 UTC"),
+        "the session's dates are in the report:\n{text}"
+    );
+    assert!(!text.contains("created , last changed"), "{text}");
+    let status = app_status(&app);
+    assert!(
+        status.contains(&report.display().to_string()),
+        "the status names the full path: {status}"
+    );
+}
+
+/// The status line, as drawn.
+fn app_status(app: &App) -> String {
+    let buf = draw(app, 200, 30);
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_session_of_a_newer_format_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("future.ron");
+    std::fs::write(
+        &file,
+        "(\n    format_version: 2,\n    name: \"future\",\n    sections_seen: [\"a\"],\n)\n",
+    )
+    .unwrap();
+    let e = Session::read(&file).unwrap_err().to_string();
+    assert!(e.contains("made by a newer aiact"), "{e}");
+    assert!(e.contains("format version 2"), "{e}");
+    assert!(e.contains(":2:5:"), "points at format_version: {e}");
+    assert!(
+        !e.contains("sections_seen"),
+        "not reported as a misspelled field: {e}"
+    );
+}
+
+#[test]
+fn a_questionnaire_of_a_newer_format_is_named_as_such() {
+    let text = std::fs::read_to_string("tests/fixtures/valid/basic.ron")
+        .unwrap()
+        .replacen(
+            "format_version: 1,",
+            "format_version: 2,\n    sections: [],",
+            1,
+        );
+    let e = aiact::questionnaire::load_str("future.ron", &text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("made by a newer aiact"), "{e}");
+    assert!(!e.contains("sections"), "{e}");
+    // An old-format file with a typo is still a typo.
+    let typo = std::fs::read_to_string("tests/fixtures/valid/basic.ron")
+        .unwrap()
+        .replacen(
+            "format_version: 1,",
+            "format_version: 1,\n    sectons: [],",
+            1,
+        );
+    let e = aiact::questionnaire::load_str("typo.ron", &typo)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("sectons"), "{e}");
+}
+
+#[test]
+fn a_custom_questionnaire_is_embedded_as_loaded_not_as_it_is_on_disk_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ron");
+    let original = std::fs::read_to_string("tests/fixtures/valid/basic.ron").unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let q = aiact::questionnaire::load_path(&path).unwrap();
+    // The file changes after loading (an editor saves, a pull lands).
+    std::fs::write(&path, original.replace("title:", "title: \"changed\", // ")).unwrap();
+    let s = Session::new("mine", &q, clock().now()).unwrap();
+    let Origin::Custom { text, .. } = &s.questionnaire.origin else {
+        panic!("a file is a custom questionnaire");
+    };
+    assert_eq!(text, &original, "the copy is the text that was loaded");
+    let reloaded = aiact::questionnaire::load_str("copy", text).unwrap();
+    assert_eq!(reloaded.text_hash, s.questionnaire.text_hash);
+    assert_eq!(reloaded.logic_hash, s.questionnaire.logic_hash);
+}
