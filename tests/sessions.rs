@@ -438,6 +438,39 @@ fn the_background_saver_confirms_each_save_with_its_number() {
     assert!(saver.finish().is_empty());
 }
 
+/// Saves of two sessions queued together are both written: coalescing
+/// keeps the newest save per file, never one file's save for another's.
+#[test]
+fn queued_saves_of_different_sessions_are_all_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut a = Session::new("alpha", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    let mut b = Session::new("beta", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    store.create(&a).unwrap();
+    store.create(&b).unwrap();
+    let mut saver = Saver::spawn(store.storage());
+    let mut seqs = Vec::new();
+    for (i, kind) in ["model", "data", "app", "model"].iter().enumerate() {
+        let at = ts(&format!("2026-11-20T10:0{i}:00Z"));
+        let s = if i % 2 == 0 { &mut a } else { &mut b };
+        s.set_answer("kind", Answer::Choice((*kind).into()), at);
+        seqs.push(saver.save_session(&store, s).unwrap());
+    }
+    let mut reported = Vec::new();
+    while reported.len() < seqs.len() {
+        let r = saver
+            .wait_report(Duration::from_secs(10))
+            .expect("a report");
+        r.result.unwrap();
+        reported.push(r.seq);
+    }
+    reported.sort();
+    assert_eq!(reported, seqs, "every save is reported once");
+    assert_eq!(store.load("alpha").unwrap(), a);
+    assert_eq!(store.load("beta").unwrap(), b);
+}
+
 #[test]
 fn a_logic_change_keeps_valid_answers_lists_the_rest_and_diffs_outcomes() {
     let dir = tempfile::tempdir().unwrap();

@@ -16,8 +16,8 @@
 //!   returns [`Opened`] with the [`Migration`] to show), [`Store::list`],
 //!   [`Store::delete`], [`Store::rename`], [`Store::export`], [`Store::import`].
 //! - [`Saver`]: a background thread for autosave. `saver.save(path, bytes)`
-//!   returns a sequence number; a [`SaveReport`] with `Ok` and that number
-//!   (or a later one) means the save is confirmed on disk — show "saved".
+//!   returns a sequence number; the [`SaveReport`] with `Ok` and that number
+//!   means the save is confirmed on disk — show "saved".
 //!   [`Saver::save_session`] is the shorthand for a session.
 //! - [`Lock`] / [`LockAttempt`]: who holds a session; a stale lock on this
 //!   host is taken over, one on another host is reported for the user to decide.

@@ -151,8 +151,9 @@ pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Resul
 /// What the background saver reports back.
 #[derive(Debug)]
 pub struct SaveReport {
-    /// The sequence number of the save; every save up to it is now on disk
-    /// when `result` is `Ok`.
+    /// The sequence number of the save, on disk when `result` is `Ok`. A
+    /// save replaced by a newer one of the same file gets the newer one's
+    /// result, reported with it.
     pub seq: u64,
     pub result: Result<()>,
 }
@@ -167,10 +168,10 @@ enum Job {
 }
 
 /// Saves off the UI thread. Each [`Saver::save`] returns a sequence number;
-/// a [`SaveReport`] with that number (or a later one) and `Ok` means the
-/// answer is *confirmed*: on disk, surviving a crash. Queued saves of the same
-/// file are coalesced: only the newest is written, and its report confirms
-/// the ones before it.
+/// the [`SaveReport`] with that number and `Ok` means the answer is
+/// *confirmed*: on disk, surviving a crash. Queued saves of the same file are
+/// coalesced: only the newest is written, and each replaced one is reported
+/// with its result. Saves of different files are never coalesced.
 pub struct Saver {
     next: u64,
     jobs: Sender<Job>,
@@ -186,27 +187,50 @@ impl Saver {
         let thread = std::thread::Builder::new()
             .name("aiact-saver".into())
             .spawn(move || {
-                while let Ok(mut job) = job_rx.recv() {
-                    // Coalesce: take the newest queued job.
-                    while let Ok(newer) = job_rx.try_recv() {
-                        let stop = matches!(newer, Job::Stop);
-                        if stop {
-                            if let Job::Save { seq, path, bytes } = job {
-                                let result = write_atomic(storage.as_ref(), &path, &bytes);
-                                let _ = report_tx.send(SaveReport { seq, result });
+                while let Ok(job) = job_rx.recv() {
+                    // Coalesce what is queued: per file, only the newest save
+                    // is written (its report confirms the older ones). Saves
+                    // of different files are all written, in order.
+                    let mut batch = vec![job];
+                    batch.extend(job_rx.try_iter());
+                    let stop = batch.iter().any(|j| matches!(j, Job::Stop));
+                    let saves: Vec<(u64, PathBuf, Vec<u8>)> = batch
+                        .into_iter()
+                        .filter_map(|j| match j {
+                            Job::Save { seq, path, bytes } => Some((seq, path, bytes)),
+                            Job::Stop => None,
+                        })
+                        .collect();
+                    for (i, (seq, path, bytes)) in saves.iter().enumerate() {
+                        if saves[i + 1..].iter().any(|(_, p, _)| p == path) {
+                            continue; // a newer save of this file follows
+                        }
+                        let result = write_atomic(storage.as_ref(), path, bytes);
+                        // This save, and the older ones of the same file it
+                        // replaced, each get the report.
+                        for (older, p, _) in &saves[..i] {
+                            if p == path {
+                                let again = match &result {
+                                    Ok(()) => Ok(()),
+                                    Err(e) => Err(crate::Error::Environment(e.to_string())),
+                                };
+                                if report_tx
+                                    .send(SaveReport {
+                                        seq: *older,
+                                        result: again,
+                                    })
+                                    .is_err()
+                                {
+                                    return;
+                                }
                             }
+                        }
+                        if report_tx.send(SaveReport { seq: *seq, result }).is_err() {
                             return;
                         }
-                        job = newer;
                     }
-                    match job {
-                        Job::Save { seq, path, bytes } => {
-                            let result = write_atomic(storage.as_ref(), &path, &bytes);
-                            if report_tx.send(SaveReport { seq, result }).is_err() {
-                                return;
-                            }
-                        }
-                        Job::Stop => return,
+                    if stop {
+                        return;
                     }
                 }
             })

@@ -70,23 +70,18 @@ impl SessionStorage {
     }
 
     fn record(&mut self, report: crate::session::SaveReport, out: &mut Vec<Msg>) {
-        match report.result {
-            Ok(()) => {
-                let done = self
-                    .pending
-                    .iter()
-                    .filter(|(s, _)| *s <= report.seq)
-                    .map(|(_, a)| *a)
-                    .max();
-                self.pending.retain(|(s, _)| *s > report.seq);
-                if let Some(max) = done {
-                    out.push(Msg::Saved(max));
-                }
-            }
-            Err(e) => {
-                self.pending.retain(|(s, _)| *s != report.seq);
-                out.push(Msg::SaveFailed(e.to_string()));
-            }
+        // Each save is reported on its own (the saver coalesces per file
+        // only), so exactly the save reported is confirmed.
+        let app_seq = self
+            .pending
+            .iter()
+            .find(|(s, _)| *s == report.seq)
+            .map(|(_, a)| *a);
+        self.pending.retain(|(s, _)| *s != report.seq);
+        match (report.result, app_seq) {
+            (Ok(()), Some(seq)) => out.push(Msg::Saved(seq)),
+            (Ok(()), None) => {}
+            (Err(e), _) => out.push(Msg::SaveFailed(e.to_string())),
         }
     }
 }
