@@ -513,6 +513,44 @@ pub fn table(mode: Mode) -> &'static [Binding] {
     }
 }
 
+/// Every mode, in the order the README's key table lists them.
+pub const MODES: &[Mode] = &[
+    Mode::Start,
+    Mode::Question,
+    Mode::Input,
+    Mode::Answers,
+    Mode::Results,
+    Mode::Confirm,
+    Mode::Help,
+    Mode::Present,
+    Mode::PresentResults,
+];
+
+/// The key tables as Markdown, for the README: generated from the same
+/// bindings the app uses, and a test checks the README holds exactly this.
+pub fn markdown_tables() -> String {
+    let mut out = String::new();
+    for &mode in MODES {
+        out.push_str(&format!(
+            "**{}**\n\n| keys | what they do |\n|---|---|\n",
+            mode.title()
+        ));
+        for b in table(mode) {
+            out.push_str(&format!(
+                "| `{}` | {} |\n",
+                b.label,
+                b.desc.replace('|', "\\|")
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str("**Everywhere**\n\n| keys | what they do |\n|---|---|\n");
+    for b in GLOBAL {
+        out.push_str(&format!("| `{}` | {} |\n", b.label, b.desc));
+    }
+    out
+}
+
 /// How the keys for `action` are written in `mode` (e.g. `Enter`, `s`), so
 /// every hint in the app names the key that really does it. Falls back to
 /// the global bindings; `"?"` never appears because every action a hint
