@@ -14,6 +14,9 @@ pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;
 
+/// Dates in words, shared with the engine's what-if sentences.
+pub use crate::text::long_date;
+
 use crate::answers::Answers;
 use crate::engine::{Evaluation, Flip, OutcomeResult};
 use crate::questionnaire::Questionnaire;
@@ -72,31 +75,6 @@ impl<'a> Report<'a> {
             .filter(|(_, items)| !items.is_empty())
             .collect()
     }
-}
-
-/// "2 August 2026".
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
-}
-
-fn month_name(m: i8) -> &'static str {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    .get((m - 1) as usize)
-    .copied()
-    .unwrap_or("?")
 }
 
 /// When an outcome applies, relative to the assessment date.
