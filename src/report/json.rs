@@ -37,6 +37,7 @@ pub fn to_json(r: &Report) -> String {
             let mut v = json!({
                 "id": def.id,
                 "group": def.group,
+                "background": q.groups[q.outcomes[o.index].group].background,
                 "status": o.status,
                 "title": def.title,
                 "summary": def.summary,

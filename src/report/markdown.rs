@@ -110,7 +110,7 @@ pub fn to_markdown(r: &Report) -> String {
 
     // Summary table.
     let _ = writeln!(s, "## Summary\n");
-    if r.ev.outcomes.is_empty() {
+    if !r.has_results() {
         let _ = writeln!(s, "No outcome applies.\n");
     } else {
         let _ = writeln!(s, "| Outcome | Kind | Status | When |");
@@ -160,21 +160,7 @@ pub fn to_markdown(r: &Report) -> String {
                     let _ = writeln!(s, "  - {}", md_escape(&reason.text));
                 }
             }
-            let _ = writeln!(s, "- **Sources:**");
-            for c in &def.citations {
-                let (title, pinpoint, url) = q.cite(c);
-                if url.is_empty() {
-                    let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
-                } else {
-                    let _ = writeln!(
-                        s,
-                        "  - [{}, {}]({})",
-                        md_escape(&title),
-                        md_escape(&pinpoint),
-                        md_url(&url)
-                    );
-                }
-            }
+            sources(&mut s, q, &def.citations);
             if let Some(info) = r.session
                 && let Some((_, status, note)) =
                     info.follow_up.iter().find(|(id, _, _)| id == &def.id)
@@ -210,8 +196,54 @@ pub fn to_markdown(r: &Report) -> String {
     if let Some(flips) = r.what_if {
         what_if_section(&mut s, r, flips);
     }
+    background_sections(&mut s, r);
     let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
     s
+}
+
+/// Background groups, last: the group's title and description from content,
+/// then each outcome's title, summary, explanation and sources. No status
+/// words, dates or reasons: these outcomes are context, not results.
+fn background_sections(s: &mut String, r: &Report) {
+    let q = r.q;
+    for (g, items) in r.background() {
+        let group = &q.groups[g];
+        let _ = writeln!(s, "\n## {}\n", md_escape(&group.title));
+        if !group.description.is_empty() {
+            let _ = writeln!(s, "{}\n", md_paragraphs(&group.description));
+        }
+        for o in items {
+            let def = &q.outcomes[o.index].def;
+            let _ = writeln!(s, "### {}\n", md_escape(&def.title));
+            let _ = writeln!(s, "{}\n", md_escape(&def.summary));
+            let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
+            sources(s, q, &def.citations);
+            s.push('\n');
+        }
+    }
+}
+
+/// A "Sources" list of citations with links.
+fn sources(
+    s: &mut String,
+    q: &crate::questionnaire::Questionnaire,
+    citations: &[crate::questionnaire::Citation],
+) {
+    let _ = writeln!(s, "- **Sources:**");
+    for c in citations {
+        let (title, pinpoint, url) = q.cite(c);
+        if url.is_empty() {
+            let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
+        } else {
+            let _ = writeln!(
+                s,
+                "  - [{}, {}]({})",
+                md_escape(&title),
+                md_escape(&pinpoint),
+                md_url(&url)
+            );
+        }
+    }
 }
 
 /// "What would change this": the decisive flips of results (background

@@ -58,11 +58,28 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Outcomes grouped as the content declares, groups in their order.
+    /// Results (outcomes outside `background` groups) grouped as the content
+    /// declares, groups in their order.
     pub fn grouped(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
+        self.grouped_where(false)
+    }
+
+    /// Outcomes of `background` groups, grouped the same way: reports show
+    /// them last, as context, without status words.
+    pub fn background(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
+        self.grouped_where(true)
+    }
+
+    /// Whether any outcome is a result (not background).
+    pub fn has_results(&self) -> bool {
+        self.ev.results(self.q).next().is_some()
+    }
+
+    fn grouped_where(&self, background: bool) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
         self.q
             .groups_in_order()
             .into_iter()
+            .filter(|&g| self.q.groups[g].background == background)
             .map(|g| {
                 let items: Vec<&OutcomeResult> = self
                     .ev

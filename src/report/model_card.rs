@@ -34,7 +34,8 @@ pub fn to_model_card(r: &Report) -> String {
             "The assessment is incomplete; provisional outcomes depend on questions not answered yet.\n"
         );
     }
-    if r.ev.outcomes.is_empty() {
+    // Background groups are context, not results: never in a model card.
+    if !r.has_results() {
         let _ = writeln!(s, "No outcome applies.\n");
     } else {
         let _ = writeln!(s, "| Outcome | Kind | Status | When | Follow-up |");
