@@ -9,7 +9,9 @@ mod model_card;
 
 use jiff::civil::Date;
 
-pub use graph::{GraphFormat, to_graph, to_graph_with_path};
+pub use graph::{
+    GraphFormat, LABEL_MAX, MERMAID_MAX_EDGES, mermaid_edges, shorten, to_graph, to_graph_with_path,
+};
 pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;
