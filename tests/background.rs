@@ -236,3 +236,35 @@ fn diff_compares_results_only() {
     assert!(!md.contains(TITLE), "{md}");
     assert!(md.contains("1 outcome(s) are the same in both."), "{md}");
 }
+
+#[test]
+fn outcome_change_notices_leave_background_out() {
+    use aiact::answers::Answer;
+    use aiact::session::{OpenMode, Session, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("questionnaire.ron");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    let q = load_path(&path).unwrap();
+    let now: jiff::Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
+    let mut s = Session::new("team", &q, now).unwrap();
+    for (question, answer) in aiact::cli::load_answers(Path::new(OPEN)).unwrap() {
+        s.set_answer(&question, answer, now);
+    }
+    s.record_evaluation(&q, &evaluate(&q, &s.answers(), TODAY));
+    // Saved with the open licence; the answers now say closed, so open
+    // outcomes are gone on the next open, background among them.
+    s.set_answer("licence", Answer::Choice("closed".into()), now);
+    s.set_answer("why_closed", Answer::Text("secret".into()), now);
+    let store = Store::open(dir.path().join("data")).unwrap();
+    store.create(&s).unwrap();
+    let opened = store
+        .open_session("team", OpenMode::ReadOnly, TODAY)
+        .unwrap();
+    let ids: Vec<&str> = opened
+        .migration
+        .changes
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(ids, ["duty.open", "tip.open"]);
+}
