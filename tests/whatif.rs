@@ -349,6 +349,7 @@ fn flips_are_ranked_dates_then_weight_then_disruption_first_question_late() {
     let want: Vec<(String, String, String)> = [
         // A date cut-off: the duty stays, but from another date.
         ("duty.open", "launch", "early"),
+        ("duty.open", "launch", "earlier"),
         // Duties (group order 1) before tips (order 2), even though the
         // licence change opens a question and puts two back ahead.
         ("duty.open", "licence", "closed"),
@@ -463,4 +464,37 @@ fn the_markdown_section_follows_the_ranking_and_leaves_out_background() {
         pos("**Open tip** would no longer apply") < pos("**Model duty** would no longer apply")
     );
     assert!(!section.contains("Open licences were debated"), "{section}");
+}
+
+#[test]
+fn grouping_by_question_names_each_question_once_in_rank_order() {
+    let q = ranking_fixture();
+    let flips = what_if(&q, &ranking_answers(), TODAY);
+    let groups = aiact::engine::group_by_question(&flips);
+    // Every flip is in exactly one group, and groups keep the ranking.
+    assert_eq!(
+        groups.iter().map(|g| g.flips.len()).sum::<usize>(),
+        flips.len()
+    );
+    let firsts: Vec<(String, String, String)> =
+        groups.iter().take(3).map(|g| short(g.first())).collect();
+    assert_eq!(
+        firsts,
+        [
+            ("duty.open", "launch", "early"),
+            ("duty.open", "licence", "closed"),
+            ("tip.support", "support", "yes"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    assert_eq!(
+        groups[0].flips.len(),
+        2,
+        "early and even earlier do the same"
+    );
+    assert_eq!(
+        groups[0].text(&q),
+        "If you had launched early (or 1 other answer to “Launch”), Open model duty would apply from 2 August 2027 instead of 2 August 2025"
+    );
+    assert_eq!(groups[1].text(&q), groups[1].first().text);
 }

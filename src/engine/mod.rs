@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use diff::{Change, diff};
 use eval::{Evaluator, St};
-pub use whatif::{Flip, what_if};
+pub use whatif::{Flip, FlipGroup, Relevance, group_by_question, what_if};
 
 use crate::answers::Answers;
 use crate::questionnaire::{QIdx, Questionnaire, Routing, Target, Value};

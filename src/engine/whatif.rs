@@ -219,6 +219,65 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
     found.into_iter().map(|(_, _, _, f)| f).collect()
 }
 
+/// Flips of one outcome, by one question, with one consequence: the options
+/// of a question that all do the same thing ("if you had launched in 2026, in
+/// 2027 or in 2028, … would apply from …"), for short lists that should name
+/// each question once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlipGroup<'a> {
+    /// The flips, in rank order; never empty.
+    pub flips: Vec<&'a Flip>,
+}
+
+impl<'a> FlipGroup<'a> {
+    /// The most relevant flip of the group.
+    pub fn first(&self) -> &'a Flip {
+        self.flips[0]
+    }
+
+    /// The first flip's sentence, naming how many other answers to the same
+    /// question would do the same: "If you had launched early (or 2 other
+    /// answers to “Launch”), Open model duty would apply from …".
+    pub fn text(&self, q: &Questionnaire) -> String {
+        let first = self.first();
+        let others = self.flips.len() - 1;
+        if others == 0 {
+            return first.text.clone();
+        }
+        let short = q
+            .question(&first.question)
+            .map_or(first.question.as_str(), |x| x.short());
+        let title = q
+            .outcome(&first.outcome)
+            .map_or(first.outcome.as_str(), |o| o.def.title.as_str());
+        format!(
+            "If you {} (or {others} other answer{} to “{short}”), {title} {}",
+            first.change,
+            if others == 1 { "" } else { "s" },
+            first.consequence
+        )
+    }
+}
+
+/// Groups ranked flips (as [`what_if`] returns them) by outcome, question and
+/// consequence, keeping the ranking: a group comes where its most relevant
+/// flip ranks. A short list ("the first four for this outcome") then shows
+/// four different questions, not four options of the same one.
+pub fn group_by_question(flips: &[Flip]) -> Vec<FlipGroup<'_>> {
+    let mut groups: Vec<FlipGroup> = Vec::new();
+    for f in flips {
+        let same = |g: &FlipGroup| {
+            let x = g.first();
+            x.outcome == f.outcome && x.question == f.question && x.consequence == f.consequence
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) => g.flips.push(f),
+            None => groups.push(FlipGroup { flips: vec![f] }),
+        }
+    }
+    groups
+}
+
 /// For every outcome (by index), its status and applies-from date, or `None`
 /// when it does not apply: one comparison tells whether a change did anything.
 fn by_outcome(
