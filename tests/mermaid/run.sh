@@ -27,12 +27,17 @@ for fixture in graph/labels valid/basic; do
     draw "$name" --questionnaire "$root/tests/fixtures/$fixture.ron"
     draw "$name-outcomes" --questionnaire "$root/tests/fixtures/$fixture.ron" --outcomes
 done
-# A session's path (classDef, class and linkStyle lines), in a throwaway data folder.
+# Sessions' paths (classDef, class and linkStyle lines), on a fixture and on
+# the shipped questionnaire, in a throwaway data folder.
 "$aiact" --data-dir "$out/data" --today "$today" new --name ci \
     --questionnaire "$root/tests/fixtures/valid/basic.ron" \
     --answers "$root/tests/fixtures/cli/complete.answers.ron" < /dev/null > /dev/null
 "$aiact" --data-dir "$out/data" --today "$today" graph --session ci > "$out/session.mmd"
 "$aiact" --data-dir "$out/data" --today "$today" graph --session ci --outcomes > "$out/session-outcomes.mmd"
+"$aiact" --data-dir "$out/data" --today "$today" new --name ci-shipped \
+    --answers "$root/assets/answers/p1-open-llm.ron" < /dev/null > /dev/null
+"$aiact" --data-dir "$out/data" --today "$today" graph --session ci-shipped > "$out/session-shipped.mmd"
+"$aiact" --data-dir "$out/data" --today "$today" graph --session ci-shipped --outcomes > "$out/session-shipped-outcomes.mmd"
 
 # The check must be able to fail: a malformed diagram, and one edge over
 # Mermaid's limit (500 pass, 501 do not), are both refused.
