@@ -139,7 +139,7 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
         base_on_path[qi] = true;
     }
     let constants = compared_constants(q);
-    // (path position, candidate order, flip), found in outcome-major order below.
+    // (outcome index, path position, candidate order, flip): the last ties of the ranking.
     let mut found: Vec<(usize, usize, usize, Flip)> = Vec::new();
     let mut order = 0usize;
     for (pos, &qi) in base.path.iter().enumerate() {

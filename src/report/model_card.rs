@@ -1,6 +1,8 @@
 //! A short section to paste into a model's card (a README on a model hub):
 //! what was assessed, with which questionnaire and when, the outcomes in one
 //! table, and the disclaimer. Everything from content or the user is escaped.
+//! Outcomes of `background` groups are context, not a result about the
+//! component, so a card never lists them.
 
 use std::fmt::Write;
 
