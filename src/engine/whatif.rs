@@ -48,8 +48,8 @@ pub struct Flip {
 
 impl Flip {
     /// Whether the change decides the outcome (applies ↔ does not, or moves
-    /// its date), rather than only making it uncertain because a new question
-    /// opens up.
+    /// the date of an outcome that would then apply), rather than only making
+    /// it uncertain (provisional) because a new question opens up.
     pub fn is_decisive(&self) -> bool {
         self.relevance.decisive
     }
