@@ -50,6 +50,31 @@ pub fn clean_user_text(text: &str) -> String {
     out.trim().to_string()
 }
 
+/// "2 August 2026".
+pub fn long_date(d: jiff::civil::Date) -> String {
+    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
+}
+
+fn month_name(m: i8) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    .get((m - 1) as usize)
+    .copied()
+    .unwrap_or("?")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,7 +150,8 @@ pub(super) fn aggregate(
         if !ev.is_complete() {
             group.incomplete.push(label);
         }
-        for o in &ev.outcomes {
+        // Results only: background outcomes are context, not counted.
+        for o in ev.results(&group.q) {
             let entry = group.outcomes.entry(o.index).or_default();
             match o.status {
                 Status::Applies => entry.0 += 1,

@@ -129,6 +129,13 @@ pub enum Command {
         anonymise: bool,
     },
     /// Draw the decision tree (questions, routes, optionally outcomes) as Mermaid or DOT.
+    ///
+    /// Labels are in words (question short names, option labels, fact
+    /// descriptions) and cut to 60 characters with an ellipsis. Mermaid
+    /// renderers refuse more than 500 edges, so with --outcomes Mermaid draws
+    /// one box per outcome group and one edge per question and group it reads;
+    /// DOT keeps an edge per outcome. A Mermaid diagram that still has more
+    /// than 500 edges is printed with a warning on standard error.
     Graph(GraphArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output.
     Completions {
@@ -150,7 +157,9 @@ pub struct GraphArgs {
     /// Output format: Mermaid renders on code forges, DOT with Graphviz.
     #[arg(long, value_enum, default_value_t = GraphFormatArg::Mermaid)]
     pub format: GraphFormatArg,
-    /// Also draw the outcomes, with dashed edges from the questions they read.
+    /// Also draw the outcomes, boxed by group, with dashed edges from the
+    /// questions they read: to each group's box in Mermaid (its 500-edge
+    /// limit), to each outcome in DOT.
     #[arg(long)]
     pub outcomes: bool,
     /// Highlight this saved session's path (a name or a session file); draws its questionnaire.

@@ -61,8 +61,9 @@ pub(super) fn diff(
             ));
         }
     }
-    let changes = diff_statuses(&eva.statuses(&qa), &evb.statuses(&qb));
-    let same = eva.outcomes.len() - changes.iter().filter(|c| c.before.is_some()).count();
+    // Results only: background outcomes have no status to compare.
+    let changes = diff_statuses(&eva.result_statuses(&qa), &evb.result_statuses(&qb));
+    let same = eva.results(&qa).count() - changes.iter().filter(|c| c.before.is_some()).count();
     let title = |id: &str| {
         qa.outcome(id)
             .or_else(|| qb.outcome(id))

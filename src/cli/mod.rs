@@ -76,7 +76,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Some(Command::Import { file, as_name }) => {
             sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
         }
-        Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out),
+        Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out, err),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
         Some(Command::Present(ref a)) => crate::tui::launch::present(&cli, a, env, today),
@@ -205,6 +205,7 @@ fn graph(
     data_dir: Option<&Path>,
     today: Date,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<i32> {
     let format = match args.format {
         args::GraphFormatArg::Mermaid => crate::report::GraphFormat::Mermaid,
@@ -214,6 +215,7 @@ fn graph(
         // The session's own questionnaire, so the path fits the picture.
         let (_, q, ev) = sessions::load_for_report(data_dir, spec, today)?;
         let path = Some((ev.path.as_slice(), ev.is_complete()));
+        warn_edges(&q, format, args.outcomes, err);
         crate::report::to_graph_with_path(&q, format, args.outcomes, path)
     } else {
         let q = questionnaire::load_spec(
@@ -221,10 +223,30 @@ fn graph(
                 .as_deref()
                 .unwrap_or(questionnaire::DEFAULT_ID),
         )?;
+        warn_edges(&q, format, args.outcomes, err);
         crate::report::to_graph(&q, format, args.outcomes)
     };
     let _ = out.write_all(text.as_bytes());
     Ok(exit::OK)
+}
+
+/// Says so when a Mermaid diagram is too big for Mermaid renderers, which
+/// refuse it outright rather than draw part of it: the diagram is still
+/// printed (a renderer with a raised limit can draw it), with a way out.
+fn warn_edges(
+    q: &Questionnaire,
+    format: crate::report::GraphFormat,
+    outcomes: bool,
+    err: &mut dyn Write,
+) {
+    let n = crate::report::mermaid_edges(q, outcomes);
+    if format == crate::report::GraphFormat::Mermaid && n > crate::report::MERMAID_MAX_EDGES {
+        let _ = writeln!(
+            err,
+            "aiact: warning: this diagram has {n} edges; Mermaid renderers refuse more than {}. Draw it without --outcomes, or with --format dot.",
+            crate::report::MERMAID_MAX_EDGES
+        );
+    }
 }
 
 fn test(paths: &[PathBuf], questionnaire_spec: Option<&str>, out: &mut dyn Write) -> Result<i32> {

@@ -205,7 +205,8 @@ pub(super) fn list(
         let row = listed.session.and_then(|mut s| {
             let q = s.questionnaire.load_current()?;
             let (ev, _) = migrate(&mut s, &q, today);
-            let count = |st| ev.outcomes.iter().filter(|o| o.status == st).count();
+            // Results only: background outcomes are context, not counted.
+            let count = |st| ev.results(&q).filter(|o| o.status == st).count();
             Ok(Row {
                 file: file.clone(),
                 name: s.name.clone(),
@@ -368,7 +369,7 @@ pub(super) fn recheck(
     write_migration(&opened.migration, q, out);
     // Outcomes that came into force between the last check and today.
     if let Some(before) = saved_date {
-        for o in &opened.evaluation.outcomes {
+        for o in opened.evaluation.results(q) {
             if let Some(d) = o.applies_from
                 && before < d
                 && d <= today

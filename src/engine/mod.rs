@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use diff::{Change, diff};
 use eval::{Evaluator, St};
-pub use whatif::{Flip, what_if};
+pub use whatif::{Flip, FlipGroup, Relevance, group_by_question, what_if};
 
 use crate::answers::Answers;
 use crate::questionnaire::{QIdx, Questionnaire, Routing, Target, Value};
@@ -125,6 +125,30 @@ impl Evaluation {
     pub fn statuses(&self, q: &Questionnaire) -> Vec<(String, Status)> {
         self.outcomes
             .iter()
+            .map(|o| (q.outcomes[o.index].def.id.clone(), o.status))
+            .collect()
+    }
+
+    /// The outcomes that tell the user where they stand: every applying or
+    /// provisional outcome except those in `background` groups. Counts,
+    /// statuses and summaries read these.
+    pub fn results<'a>(&'a self, q: &'a Questionnaire) -> impl Iterator<Item = &'a OutcomeResult> {
+        self.outcomes.iter().filter(|o| !q.is_background(o.index))
+    }
+
+    /// The outcomes in `background` groups: context to show in a section of
+    /// its own, without status words.
+    pub fn background<'a>(
+        &'a self,
+        q: &'a Questionnaire,
+    ) -> impl Iterator<Item = &'a OutcomeResult> {
+        self.outcomes.iter().filter(|o| q.is_background(o.index))
+    }
+
+    /// [`Evaluation::statuses`] of results only (no background outcomes), for
+    /// comparisons people read.
+    pub fn result_statuses(&self, q: &Questionnaire) -> Vec<(String, Status)> {
+        self.results(q)
             .map(|o| (q.outcomes[o.index].def.id.clone(), o.status))
             .collect()
     }

@@ -1,6 +1,8 @@
 //! "What would change this": the single answer changes on the current path
 //! that would flip an outcome (applies ↔ does not apply, provisional ↔
-//! decided), found by trying them and said in the content's own words.
+//! decided) or move the date from which it applies, found by trying them,
+//! said in the content's own words, and ranked so that what matters comes
+//! first (see [`Relevance`]).
 //!
 //! Nothing here is written by hand: every flip is the result of evaluating the
 //! changed answers with [`evaluate`], so a flip that is reported is a flip that
@@ -9,9 +11,10 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{OutcomeResult, Status, diff, evaluate_resolved, resolve_answers};
+use super::{OutcomeResult, Status, evaluate_resolved, resolve_answers};
 use crate::answers::{Answer, Answers};
 use crate::questionnaire::{Cond, Kind, Question, Questionnaire, Routing, Value};
+use crate::text::long_date;
 
 /// One answer change and what it would do to one outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,18 +29,90 @@ pub struct Flip {
     pub before: Option<Status>,
     /// The outcome's status with the changed answer.
     pub after: Option<Status>,
+    /// The outcome's applies-from date now (`None`: no date, or it does not apply).
+    pub from_before: Option<Date>,
+    /// The outcome's applies-from date with the changed answer.
+    pub from_after: Option<Date>,
     /// The sentence for people ("If you charged for support, … would no longer apply").
     pub text: String,
     /// The change alone, completing "If you …" ("charged for support", or
     /// "answered “No” to “Gated”"), for lists grouped by outcome.
     pub change: String,
+    /// What happens to the outcome, ending a sentence that starts with its
+    /// title ("would no longer apply", "would apply from 2 August 2027
+    /// instead of 2 August 2025"), for lists grouped by outcome.
+    pub consequence: String,
+    /// Why this flip is ranked where it is; see [`Relevance`].
+    pub relevance: Relevance,
 }
 
 impl Flip {
-    /// Whether the change decides the outcome (applies ↔ does not), rather
-    /// than only making it uncertain because a new question opens up.
+    /// Whether the change decides the outcome (applies ↔ does not, or moves
+    /// the date of an outcome that would then apply), rather than only making
+    /// it uncertain (provisional) because a new question opens up.
     pub fn is_decisive(&self) -> bool {
-        self.after != Some(Status::Provisional)
+        self.relevance.decisive
+    }
+
+    /// Whether the change moves the date from which the outcome applies,
+    /// while it applies (or may) either way: a date cut-off.
+    pub fn changes_date(&self) -> bool {
+        self.relevance.date
+    }
+}
+
+/// The facts about a flip that rank it, all read from the evaluation and the
+/// content (never from ids), so any questionnaire ranks the same way.
+///
+/// Flips are ranked by [`Relevance::key`], most relevant first:
+///
+/// 1. flips of ordinary outcomes before flips of outcomes in a `background`
+///    group (content that informs, not a result);
+/// 2. decisive flips before those that only make an outcome provisional;
+/// 3. changes to any answer but the first question's before changes to the
+///    first question: every session starts there, and it says what is being
+///    assessed, so changing it describes another thing rather than a choice
+///    about this one;
+/// 4. date cut-offs (the change moves when an outcome applies) first: a date
+///    is easy to miss and hard to undo;
+/// 5. outcomes in groups with a lower `order` first: content authors put what
+///    matters most (whether the law applies, duties) before what matters less
+///    (points to check, good practice), so the display order is the weight;
+/// 6. changes that add or remove fewer other questions first: they keep the
+///    rest of the answers meaningful;
+/// 7. questions later on the path first: they are the details of this case;
+/// 8. then the questionnaire's order (outcome, path, option), so the ranking
+///    is stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Relevance {
+    /// The outcome is in a group the content marks `background`.
+    pub background: bool,
+    /// See [`Flip::is_decisive`].
+    pub decisive: bool,
+    /// The changed question is the first one, where every session starts.
+    pub first_question: bool,
+    /// See [`Flip::changes_date`].
+    pub date: bool,
+    /// The `order` of the outcome's group.
+    pub weight: i32,
+    /// How many questions the change adds to or removes from the path.
+    pub disruption: usize,
+    /// Where the changed question is on the current path (0 is the first).
+    pub position: usize,
+}
+
+impl Relevance {
+    /// The sort key: smaller is more relevant (see the type's documentation).
+    pub fn key(&self) -> impl Ord + use<> {
+        (
+            self.background,
+            !self.decisive,
+            self.first_question,
+            !self.date,
+            self.weight,
+            self.disruption,
+            std::cmp::Reverse(self.position),
+        )
     }
 }
 
@@ -47,19 +122,24 @@ struct Candidate {
     phrase: String,
 }
 
-/// Finds, for every outcome, the single answer changes on the current path that
-/// would flip its status. Flips come in the questionnaire's outcome order, then
-/// in path order.
+/// Finds, for every outcome, the single answer changes on the current path
+/// that would flip its status or move its applies-from date, and returns
+/// **all** of them ranked most relevant first (see [`Relevance`]). A list
+/// for one outcome is `what_if(…).filter(|f| f.outcome == id)`: it keeps the
+/// ranking.
 ///
 /// Each candidate is evaluated once, however many outcomes it flips; identical
 /// candidate answers are tried once.
 pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
     let (mut values, problems) = resolve_answers(q, answers);
     let base = evaluate_resolved(q, answers, &values, problems.clone(), today, false);
-    let base_statuses = base.statuses(q);
-    let base_by_index = by_index(&base.outcomes);
+    let base_by_outcome = by_outcome(q, &base.outcomes);
+    let mut base_on_path = vec![false; q.questions.len()];
+    for &qi in &base.path {
+        base_on_path[qi] = true;
+    }
     let constants = compared_constants(q);
-    // (outcome index, path position, candidate order, flip)
+    // (outcome index, path position, candidate order, flip): the last ties of the ranking.
     let mut found: Vec<(usize, usize, usize, Flip)> = Vec::new();
     let mut order = 0usize;
     for (pos, &qi) in base.path.iter().enumerate() {
@@ -80,60 +160,166 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
             let kept = values[qi].replace(value);
             let after = evaluate_resolved(q, answers, &values, problems.clone(), today, false);
             values[qi] = kept;
+            let after_by_outcome = by_outcome(q, &after.outcomes);
             // Cheap check first: most candidates change nothing.
-            if by_index(&after.outcomes) == base_by_index {
+            if after_by_outcome == base_by_outcome {
                 order += 1;
                 continue;
             }
-            for change in diff(&base_statuses, &after.statuses(q)) {
-                let Some(oi) = q.outcome_index(&change.id) else {
+            let disruption = after.path.iter().filter(|&&i| !base_on_path[i]).count()
+                + base.path.len()
+                - after.path.iter().filter(|&&i| base_on_path[i]).count();
+            let change = cand
+                .phrase
+                .strip_prefix("If you ")
+                .unwrap_or(&cand.phrase)
+                .to_string();
+            for (oi, (was, now)) in base_by_outcome.iter().zip(&after_by_outcome).enumerate() {
+                if was == now {
                     continue;
-                };
-                let title = &q.outcomes[oi].def.title;
-                let text = format!(
-                    "{}, {title} {}",
-                    cand.phrase,
-                    consequence(change.before, change.after)
-                );
+                }
+                let (before, from_before) = was.map_or((None, None), |(s, d)| (Some(s), d));
+                let (after_status, from_after) = now.map_or((None, None), |(s, d)| (Some(s), d));
+                let outcome = &q.outcomes[oi];
+                let date = before.is_some() && after_status.is_some() && from_before != from_after;
+                let consequence = consequence(before, after_status, from_before, from_after);
+                let title = &outcome.def.title;
+                let group = &q.groups[outcome.group];
                 found.push((
                     oi,
                     pos,
                     order,
                     Flip {
-                        outcome: change.id,
+                        outcome: outcome.id().to_string(),
                         question: id.clone(),
                         answer: cand.answer.clone(),
-                        before: change.before,
-                        after: change.after,
-                        text,
-                        change: cand
-                            .phrase
-                            .strip_prefix("If you ")
-                            .unwrap_or(&cand.phrase)
-                            .to_string(),
+                        before,
+                        after: after_status,
+                        from_before,
+                        from_after,
+                        text: format!("{}, {title} {consequence}", cand.phrase),
+                        change: change.clone(),
+                        consequence,
+                        relevance: Relevance {
+                            background: group.background,
+                            decisive: after_status != Some(Status::Provisional),
+                            first_question: pos == 0,
+                            date,
+                            weight: group.order,
+                            disruption,
+                            position: pos,
+                        },
                     },
                 ));
             }
             order += 1;
         }
     }
-    found.sort_by_key(|(oi, pos, order, _)| (*oi, *pos, *order));
+    found.sort_by_key(|(oi, pos, order, f)| (f.relevance.key(), *oi, *pos, *order));
     found.into_iter().map(|(_, _, _, f)| f).collect()
 }
 
-/// Statuses by outcome index, for a comparison without allocating ids.
-fn by_index(outcomes: &[OutcomeResult]) -> Vec<(usize, Status)> {
-    outcomes.iter().map(|o| (o.index, o.status)).collect()
+/// Flips of one outcome, by one question, with one consequence: the options
+/// of a question that all do the same thing ("if you had launched in 2026, in
+/// 2027 or in 2028, … would apply from …"), for short lists that should name
+/// each question once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlipGroup<'a> {
+    /// The flips, in rank order; never empty.
+    pub flips: Vec<&'a Flip>,
+}
+
+impl<'a> FlipGroup<'a> {
+    /// The most relevant flip of the group.
+    pub fn first(&self) -> &'a Flip {
+        self.flips[0]
+    }
+
+    /// The first flip's sentence, naming how many other answers to the same
+    /// question would do the same: "If you had launched early (or 2 other
+    /// answers to “Launch”), Open model duty would apply from …".
+    pub fn text(&self, q: &Questionnaire) -> String {
+        let first = self.first();
+        let others = self.flips.len() - 1;
+        if others == 0 {
+            return first.text.clone();
+        }
+        let short = q
+            .question(&first.question)
+            .map_or(first.question.as_str(), |x| x.short());
+        let title = q
+            .outcome(&first.outcome)
+            .map_or(first.outcome.as_str(), |o| o.def.title.as_str());
+        format!(
+            "If you {} (or {others} other answer{} to “{short}”), {title} {}",
+            first.change,
+            if others == 1 { "" } else { "s" },
+            first.consequence
+        )
+    }
+}
+
+/// Groups ranked flips (as [`what_if`] returns them) by outcome, question and
+/// consequence, keeping the ranking: a group comes where its most relevant
+/// flip ranks. A short list ("the first four for this outcome") then shows
+/// four different questions, not four options of the same one.
+pub fn group_by_question(flips: &[Flip]) -> Vec<FlipGroup<'_>> {
+    let mut groups: Vec<FlipGroup> = Vec::new();
+    for f in flips {
+        let same = |g: &FlipGroup| {
+            let x = g.first();
+            x.outcome == f.outcome && x.question == f.question && x.consequence == f.consequence
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) => g.flips.push(f),
+            None => groups.push(FlipGroup { flips: vec![f] }),
+        }
+    }
+    groups
+}
+
+/// For every outcome (by index), its status and applies-from date, or `None`
+/// when it does not apply: one comparison tells whether a change did anything.
+fn by_outcome(
+    q: &Questionnaire,
+    outcomes: &[OutcomeResult],
+) -> Vec<Option<(Status, Option<Date>)>> {
+    let mut out = vec![None; q.outcomes.len()];
+    for o in outcomes {
+        out[o.index] = Some((o.status, o.applies_from));
+    }
+    out
 }
 
 /// What the change does, as the end of a sentence.
-fn consequence(before: Option<Status>, after: Option<Status>) -> &'static str {
+fn consequence(
+    before: Option<Status>,
+    after: Option<Status>,
+    from_before: Option<Date>,
+    from_after: Option<Date>,
+) -> String {
+    if before.is_some() && before == after {
+        // Only the date moves.
+        let when = match (from_after, from_before) {
+            (Some(a), Some(b)) => format!("from {} instead of {}", long_date(a), long_date(b)),
+            (Some(a), None) => format!("only from {}", long_date(a)),
+            (None, Some(b)) => format!("without waiting for {}", long_date(b)),
+            (None, None) => String::new(),
+        };
+        let verb = if after == Some(Status::Provisional) {
+            "might apply"
+        } else {
+            "would apply"
+        };
+        return format!("{verb} {when}").trim_end().to_string();
+    }
     match (before, after) {
         (Some(Status::Applies), None) => "would no longer apply",
         (_, None) => "would not apply",
         (_, Some(Status::Applies)) => "would apply",
         (_, Some(Status::Provisional)) => "would become provisional",
     }
+    .to_string()
 }
 
 /// The answers worth trying for one question.

@@ -366,6 +366,21 @@ impl Questionnaire {
         (title, c.pinpoint.clone(), url)
     }
 
+    /// Whether the outcome (by index) is in a `background` group: shown as
+    /// context, never with a status, and left out of every count of results.
+    pub fn is_background(&self, outcome: usize) -> bool {
+        self.outcomes
+            .get(outcome)
+            .is_some_and(|o| self.groups[o.group].background)
+    }
+
+    /// [`Questionnaire::is_background`] by outcome id; unknown ids are not
+    /// background (an outcome dropped from a newer version is still a result).
+    pub fn is_background_id(&self, id: &str) -> bool {
+        self.outcome_index(id)
+            .is_some_and(|i| self.is_background(i))
+    }
+
     /// Groups in display order, as indices.
     pub fn groups_in_order(&self) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.groups.len()).collect();

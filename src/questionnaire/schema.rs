@@ -43,6 +43,9 @@ pub struct QuestionnaireFile {
 }
 
 /// A heading under which outcomes are shown, in ascending `order`.
+///
+/// `order` is also the group's weight: what-if lists put changes to outcomes
+/// in lower-ordered groups first, so list the groups that matter most first.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -51,6 +54,12 @@ pub struct Group {
     pub order: i32,
     #[serde(default)]
     pub description: String,
+    /// Background, not results: the group's outcomes inform (history, context)
+    /// rather than tell the user where they stand. They are shown in a
+    /// section of their own without status words, left out of model cards
+    /// and of every count of outcomes, and ranked last in what-if lists.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub background: bool,
 }
 
 /// A source document, declared once and cited by id with a pinpoint.

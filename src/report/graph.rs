@@ -1,7 +1,15 @@
 //! The decision tree as a picture: Mermaid (renders on code forges) or
 //! Graphviz DOT. Questions are nodes named by their short label, routes are
-//! edges labelled with the option or the condition in words, and outcomes can
-//! be added with dashed edges from the questions they read.
+//! edges labelled with the option or the condition in words (facts by their
+//! description, never their id), and outcomes can be added.
+//!
+//! Mermaid renderers refuse a flowchart with more than [`MERMAID_MAX_EDGES`]
+//! edges (a "secure" setting a diagram cannot raise), and an edge per outcome
+//! and question it reads runs to hundreds. So in Mermaid, outcomes are drawn
+//! inside one box per outcome group, with one dashed edge from each question
+//! to each group that reads it; DOT (Graphviz has no such limit) keeps an edge
+//! per outcome. Every label is cut to [`LABEL_MAX`] characters with an
+//! ellipsis: a picture names things, the reports explain them.
 //!
 //! Node ids are generated (`q0`, `o3`, `done`: `end` is a Mermaid keyword),
 //! so content ids never need escaping;
@@ -11,6 +19,13 @@
 use std::fmt::Write;
 
 use crate::questionnaire::{CmpOp, Cond, Kind, QIdx, Questionnaire, Routing, Target};
+
+/// The most edges a Mermaid flowchart may have before renderers refuse it
+/// (Mermaid's `maxEdges` default, which a diagram cannot raise).
+pub const MERMAID_MAX_EDGES: usize = 500;
+
+/// The longest label, in characters, before it is cut with an ellipsis.
+pub const LABEL_MAX: usize = 60;
 
 /// Output formats of `aiact graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +39,40 @@ struct Edge {
     from: QIdx,
     to: Target,
     label: String,
+}
+
+/// How many edges the Mermaid diagram of [`to_graph`] has: the routes, and
+/// with `outcomes` one per (question, outcome group) read. `aiact graph`
+/// warns when this passes [`MERMAID_MAX_EDGES`].
+pub fn mermaid_edges(q: &Questionnaire, outcomes: bool) -> usize {
+    let routes = edges(q).len();
+    if !outcomes {
+        return routes;
+    }
+    let read: Vec<(usize, Vec<QIdx>)> = q
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (i, questions_read(q, &o.cond)))
+        .collect();
+    routes
+        + q.groups_in_order()
+            .into_iter()
+            .map(|g| group_reads(q, &read, g).len())
+            .sum::<usize>()
+}
+
+/// The questions (in file order) read by any outcome of group `g`.
+fn group_reads(q: &Questionnaire, read: &[(usize, Vec<QIdx>)], g: usize) -> Vec<QIdx> {
+    let mut any = vec![false; q.questions.len()];
+    for (o, qs) in read {
+        if q.outcomes[*o].group == g {
+            for &qi in qs {
+                any[qi] = true;
+            }
+        }
+    }
+    (0..any.len()).filter(|&i| any[i]).collect()
 }
 
 /// Renders the questionnaire's decision tree; with `outcomes`, outcomes too.
@@ -60,7 +109,7 @@ pub fn to_graph_with_path(
         GraphFormat::Mermaid => {
             let _ = writeln!(s, "flowchart TD");
             for (i, question) in q.questions.iter().enumerate() {
-                let _ = writeln!(s, "    q{i}[\"{}\"]", mermaid(question.short()));
+                let _ = writeln!(s, "    q{i}[\"{}\"]", mermaid(&shorten(question.short())));
             }
             let _ = writeln!(s, "    done((\"End\"))");
             for e in &edges {
@@ -71,16 +120,33 @@ pub fn to_graph_with_path(
                         s,
                         "    q{} -->|\"{}\"| {}",
                         e.from,
-                        mermaid(&e.label),
+                        mermaid(&shorten(&e.label)),
                         node(e.to)
                     );
                 }
             }
-            for (o, read) in &outcome_edges {
-                let title = &q.outcomes[*o].def.title;
-                let _ = writeln!(s, "    o{o}{{{{\"{}\"}}}}", mermaid(title));
-                for qi in read {
-                    let _ = writeln!(s, "    q{qi} -.-> o{o}");
+            // One box per group with its outcomes, and one edge from each
+            // question to each group that reads it (see the module comment).
+            for g in q.groups_in_order() {
+                let members: Vec<&(usize, Vec<QIdx>)> = outcome_edges
+                    .iter()
+                    .filter(|(o, _)| q.outcomes[*o].group == g)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "    subgraph g{g}[\"{}\"]",
+                    mermaid(&shorten(&q.groups[g].title))
+                );
+                for (o, _) in &members {
+                    let title = shorten(&q.outcomes[*o].def.title);
+                    let _ = writeln!(s, "        o{o}{{{{\"{}\"}}}}", mermaid(&title));
+                }
+                let _ = writeln!(s, "    end");
+                for qi in group_reads(q, &outcome_edges, g) {
+                    let _ = writeln!(s, "    q{qi} -.-> g{g}");
                 }
             }
             if on_path.iter().any(|&b| b) {
@@ -115,13 +181,17 @@ pub fn to_graph_with_path(
                 } else {
                     ""
                 };
-                let _ = writeln!(s, "    q{i} [label=\"{}\"{style}];", dot(question.short()));
+                let _ = writeln!(
+                    s,
+                    "    q{i} [label=\"{}\"{style}];",
+                    dot(&shorten(question.short()))
+                );
             }
             let _ = writeln!(s, "    done [label=\"End\", shape=doublecircle];");
             for (k, e) in edges.iter().enumerate() {
                 let mut attrs = Vec::new();
                 if !e.label.is_empty() {
-                    attrs.push(format!("label=\"{}\"", dot(&e.label)));
+                    attrs.push(format!("label=\"{}\"", dot(&shorten(&e.label))));
                 }
                 if taken[k] {
                     attrs.push("color=\"#b45309\", penwidth=3".to_string());
@@ -138,9 +208,33 @@ pub fn to_graph_with_path(
                     );
                 }
             }
+            // Outcomes in a box per group; Graphviz has no edge limit, so
+            // each keeps its own edges from the questions it reads.
+            for g in q.groups_in_order() {
+                let members: Vec<&(usize, Vec<QIdx>)> = outcome_edges
+                    .iter()
+                    .filter(|(o, _)| q.outcomes[*o].group == g)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(s, "    subgraph cluster_g{g} {{");
+                let _ = writeln!(
+                    s,
+                    "        label=\"{}\";",
+                    dot(&shorten(&q.groups[g].title))
+                );
+                for (o, _) in &members {
+                    let title = shorten(&q.outcomes[*o].def.title);
+                    let _ = writeln!(
+                        s,
+                        "        o{o} [label=\"{}\", shape=hexagon];",
+                        dot(&title)
+                    );
+                }
+                let _ = writeln!(s, "    }}");
+            }
             for (o, read) in &outcome_edges {
-                let title = &q.outcomes[*o].def.title;
-                let _ = writeln!(s, "    o{o} [label=\"{}\", shape=hexagon];", dot(title));
                 for qi in read {
                     let _ = writeln!(s, "    q{qi} -> o{o} [style=dashed];");
                 }
@@ -296,9 +390,33 @@ pub fn words(q: &Questionnaire, c: &Cond) -> String {
         }
         Cond::All(cs) => cs.iter().map(nested).collect::<Vec<_>>().join(" and "),
         Cond::Any(cs) => cs.iter().map(nested).collect::<Vec<_>>().join(" or "),
-        Cond::Not(inner) => format!("not {}", nested(inner)),
-        Cond::Fact(f) => q.facts[*f].def.id.clone(),
+        Cond::Not(inner) => match inner.as_ref() {
+            // A fact says its own negation best.
+            Cond::Fact(f) => q.facts[*f]
+                .def
+                .fails
+                .clone()
+                .unwrap_or_else(|| format!("not: {}", q.facts[*f].def.holds)),
+            _ => format!("not {}", nested(inner)),
+        },
+        Cond::Fact(f) => q.facts[*f].def.holds.clone(),
     }
+}
+
+/// A label cut to [`LABEL_MAX`] characters: at the last space in its final
+/// third when there is one, so words stay whole, and ended with "…".
+pub fn shorten(text: &str) -> String {
+    let text = crate::text::printable_line(text);
+    if text.chars().count() <= LABEL_MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(LABEL_MAX - 1).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| cut[..i].chars().count() >= LABEL_MAX * 2 / 3)
+        .map_or(cut.as_str(), |i| &cut[..i]);
+    let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:(–—-".contains(c));
+    format!("{trimmed}…")
 }
 
 /// Escapes a label for inside Mermaid's `"..."`: entity codes for quotes,

@@ -37,6 +37,7 @@ pub fn to_json(r: &Report) -> String {
             let mut v = json!({
                 "id": def.id,
                 "group": def.group,
+                "background": q.groups[q.outcomes[o.index].group].background,
                 "status": o.status,
                 "title": def.title,
                 "summary": def.summary,
@@ -76,16 +77,24 @@ pub fn to_json(r: &Report) -> String {
         "outcomes": outcomes,
         "disclaimer": q.meta.disclaimer,
     });
+    // Ranked most relevant first (`rank` 1), as the engine ranks them.
     if let Some(flips) = r.what_if {
         doc["what_if"] = json!(
             flips
                 .iter()
-                .map(|f| json!({
+                .enumerate()
+                .map(|(rank, f)| json!({
+                    "rank": rank + 1,
                     "outcome": f.outcome,
                     "question": f.question,
                     "answer": f.answer,
                     "before": f.before,
                     "after": f.after,
+                    "applies_from_before": f.from_before.map(|d| d.to_string()),
+                    "applies_from_after": f.from_after.map(|d| d.to_string()),
+                    "decisive": f.is_decisive(),
+                    "changes_date": f.changes_date(),
+                    "background": f.relevance.background,
                     "text": f.text,
                 }))
                 .collect::<Vec<_>>()

@@ -110,7 +110,7 @@ pub fn to_markdown(r: &Report) -> String {
 
     // Summary table.
     let _ = writeln!(s, "## Summary\n");
-    if r.ev.outcomes.is_empty() {
+    if !r.has_results() {
         let _ = writeln!(s, "No outcome applies.\n");
     } else {
         let _ = writeln!(s, "| Outcome | Kind | Status | When |");
@@ -160,21 +160,7 @@ pub fn to_markdown(r: &Report) -> String {
                     let _ = writeln!(s, "  - {}", md_escape(&reason.text));
                 }
             }
-            let _ = writeln!(s, "- **Sources:**");
-            for c in &def.citations {
-                let (title, pinpoint, url) = q.cite(c);
-                if url.is_empty() {
-                    let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
-                } else {
-                    let _ = writeln!(
-                        s,
-                        "  - [{}, {}]({})",
-                        md_escape(&title),
-                        md_escape(&pinpoint),
-                        md_url(&url)
-                    );
-                }
-            }
+            sources(&mut s, q, &def.citations);
             if let Some(info) = r.session
                 && let Some((_, status, note)) =
                     info.follow_up.iter().find(|(id, _, _)| id == &def.id)
@@ -208,77 +194,139 @@ pub fn to_markdown(r: &Report) -> String {
         let _ = writeln!(s, "| {} | {} |", md_escape(&question.def.prompt), cell);
     }
     if let Some(flips) = r.what_if {
-        let _ = writeln!(s, "\n## What would change this\n");
-        let decisive: Vec<_> = flips.iter().filter(|f| f.is_decisive()).collect();
-        if decisive.is_empty() {
-            let _ = writeln!(s, "No single answer change would change an outcome.");
+        what_if_section(&mut s, r, flips);
+    }
+    background_sections(&mut s, r);
+    let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
+    s
+}
+
+/// Background groups, last: the group's title and description from content,
+/// then each outcome's title, summary, explanation and sources. No status
+/// words, dates or reasons: these outcomes are context, not results.
+fn background_sections(s: &mut String, r: &Report) {
+    let q = r.q;
+    for (g, items) in r.background() {
+        let group = &q.groups[g];
+        let _ = writeln!(s, "\n## {}\n", md_escape(&group.title));
+        if !group.description.is_empty() {
+            let _ = writeln!(s, "{}\n", md_paragraphs(&group.description));
+        }
+        for o in items {
+            let def = &q.outcomes[o.index].def;
+            let _ = writeln!(s, "### {}\n", md_escape(&def.title));
+            let _ = writeln!(s, "{}\n", md_escape(&def.summary));
+            let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
+            sources(s, q, &def.citations);
+            s.push('\n');
+        }
+    }
+}
+
+/// A "Sources" list of citations with links.
+fn sources(
+    s: &mut String,
+    q: &crate::questionnaire::Questionnaire,
+    citations: &[crate::questionnaire::Citation],
+) {
+    let _ = writeln!(s, "- **Sources:**");
+    for c in citations {
+        let (title, pinpoint, url) = q.cite(c);
+        if url.is_empty() {
+            let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
         } else {
             let _ = writeln!(
                 s,
-                "Single answer changes that would change an outcome. Changes that would only leave an outcome open (a new question to answer) are not listed; the JSON report has them all.\n"
+                "  - [{}, {}]({})",
+                md_escape(&title),
+                md_escape(&pinpoint),
+                md_url(&url)
             );
         }
-        // Grouped by outcome and by what would happen to it.
-        let mut i = 0;
-        while i < decisive.len() {
-            let first = decisive[i];
-            let mut j = i;
-            while j < decisive.len()
-                && decisive[j].outcome == first.outcome
-                && decisive[j].after == first.after
-            {
-                j += 1;
-            }
-            let title = q
-                .outcome(&first.outcome)
-                .map_or_else(|| first.outcome.clone(), |o| o.def.title.clone());
-            let consequence = match (first.before, first.after) {
-                (Some(Status::Applies), None) => "would no longer apply",
-                (_, None) => "would not apply",
-                (_, Some(Status::Applies)) => "would apply",
-                (_, Some(Status::Provisional)) => "would become provisional",
-            };
-            let _ = writeln!(s, "**{}** {consequence} if you:\n", md_escape(&title));
-            // Numbers flip on whole stretches: one line per question, with
-            // the sample values that were tried.
-            let mut numbers: Vec<(&str, Vec<String>)> = Vec::new();
-            for f in &decisive[i..j] {
-                if let crate::answers::Answer::Number(typed) = &f.answer {
-                    match numbers.iter_mut().find(|(q, _)| *q == f.question) {
-                        Some((_, values)) => values.push(typed.clone()),
-                        None => numbers.push((&f.question, vec![typed.clone()])),
-                    }
-                    continue;
-                }
-                let _ = writeln!(s, "- {}", md_escape(&f.change));
-            }
-            for (question, values) in numbers {
-                let Some(question) = q.question(question) else {
-                    continue;
-                };
-                let unit = match question.kind() {
-                    crate::questionnaire::Kind::Number { unit: Some(u), .. } => format!(" {u}"),
-                    _ => String::new(),
-                };
-                let list = match values.as_slice() {
-                    [one] => one.clone(),
-                    [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-                    [] => continue,
-                };
-                let _ = writeln!(
-                    s,
-                    "- answered “{}” with a value such as {}{}",
-                    md_escape(question.short()),
-                    md_escape(&list),
-                    md_escape(&unit)
-                );
-            }
-            s.push('\n');
-            i = j;
+    }
+}
+
+/// "What would change this": the decisive flips of results (background
+/// groups have no status to flip), in the engine's ranking. Flips are grouped
+/// by outcome and consequence; a group comes where its most relevant flip
+/// ranks, and lists its changes in rank order.
+fn what_if_section(s: &mut String, r: &Report, flips: &[crate::engine::Flip]) {
+    let q = r.q;
+    let _ = writeln!(s, "\n## What would change this\n");
+    let decisive: Vec<_> = flips
+        .iter()
+        .filter(|f| f.is_decisive() && !f.relevance.background)
+        .collect();
+    if decisive.is_empty() {
+        let _ = writeln!(s, "No single answer change would change an outcome.");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "Single answer changes that would change an outcome, what matters most first: dates, then changes that keep what you assessed, outcomes in the order of their groups, and changes that leave the rest of your answers as they are. Changes that would only leave an outcome open (a new question to answer) are not listed; the JSON report has them all.\n"
+    );
+    // (outcome, consequence) → flips, in order of first appearance.
+    let mut groups: Vec<((&str, &str), Vec<&crate::engine::Flip>)> = Vec::new();
+    for f in decisive {
+        let key = (f.outcome.as_str(), f.consequence.as_str());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((key, vec![f])),
         }
     }
-    let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
-    s
+    for ((outcome, consequence), list) in groups {
+        let title = q
+            .outcome(outcome)
+            .map_or_else(|| outcome.to_string(), |o| o.def.title.clone());
+        let _ = writeln!(
+            s,
+            "**{}** {} if you:\n",
+            md_escape(&title),
+            md_escape(consequence)
+        );
+        // Numbers flip on whole stretches: one line per question, where its
+        // first value ranks, with the sample values that were tried.
+        let mut lines: Vec<(Option<&str>, Vec<String>)> = Vec::new();
+        for f in list {
+            if let crate::answers::Answer::Number(typed) = &f.answer {
+                match lines
+                    .iter_mut()
+                    .find(|(question, _)| *question == Some(f.question.as_str()))
+                {
+                    Some((_, values)) => values.push(typed.clone()),
+                    None => lines.push((Some(&f.question), vec![typed.clone()])),
+                }
+            } else {
+                lines.push((None, vec![f.change.clone()]));
+            }
+        }
+        for (question, values) in lines {
+            let Some(id) = question else {
+                let _ = writeln!(s, "- {}", md_escape(&values[0]));
+                continue;
+            };
+            let Some(question) = q.question(id) else {
+                continue;
+            };
+            let unit = match question.kind() {
+                crate::questionnaire::Kind::Number { unit: Some(u), .. } => format!(" {u}"),
+                _ => String::new(),
+            };
+            let list = match values.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+                [] => continue,
+            };
+            let _ = writeln!(
+                s,
+                "- answered “{}” with a value such as {}{}",
+                md_escape(question.short()),
+                md_escape(&list),
+                md_escape(&unit)
+            );
+        }
+        s.push('\n');
+    }
 }
 
 /// Text for inside a code span, where escapes are not processed: backticks

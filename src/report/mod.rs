@@ -9,10 +9,15 @@ mod model_card;
 
 use jiff::civil::Date;
 
-pub use graph::{GraphFormat, to_graph, to_graph_with_path};
+pub use graph::{
+    GraphFormat, LABEL_MAX, MERMAID_MAX_EDGES, mermaid_edges, shorten, to_graph, to_graph_with_path,
+};
 pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;
+
+/// Dates in words, shared with the engine's what-if sentences.
+pub use crate::text::long_date;
 
 use crate::answers::Answers;
 use crate::engine::{Evaluation, Flip, OutcomeResult};
@@ -55,11 +60,28 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Outcomes grouped as the content declares, groups in their order.
+    /// Results (outcomes outside `background` groups) grouped as the content
+    /// declares, groups in their order.
     pub fn grouped(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
+        self.grouped_where(false)
+    }
+
+    /// Outcomes of `background` groups, grouped the same way: reports show
+    /// them last, as context, without status words.
+    pub fn background(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
+        self.grouped_where(true)
+    }
+
+    /// Whether any outcome is a result (not background).
+    pub fn has_results(&self) -> bool {
+        self.ev.results(self.q).next().is_some()
+    }
+
+    fn grouped_where(&self, background: bool) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
         self.q
             .groups_in_order()
             .into_iter()
+            .filter(|&g| self.q.groups[g].background == background)
             .map(|g| {
                 let items: Vec<&OutcomeResult> = self
                     .ev
@@ -72,31 +94,6 @@ impl<'a> Report<'a> {
             .filter(|(_, items)| !items.is_empty())
             .collect()
     }
-}
-
-/// "2 August 2026".
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
-}
-
-fn month_name(m: i8) -> &'static str {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    .get((m - 1) as usize)
-    .copied()
-    .unwrap_or("?")
 }
 
 /// When an outcome applies, relative to the assessment date.

@@ -1,6 +1,8 @@
 //! A short section to paste into a model's card (a README on a model hub):
 //! what was assessed, with which questionnaire and when, the outcomes in one
 //! table, and the disclaimer. Everything from content or the user is escaped.
+//! Outcomes of `background` groups are context, not a result about the
+//! component, so a card never lists them.
 
 use std::fmt::Write;
 
@@ -34,7 +36,8 @@ pub fn to_model_card(r: &Report) -> String {
             "The assessment is incomplete; provisional outcomes depend on questions not answered yet.\n"
         );
     }
-    if r.ev.outcomes.is_empty() {
+    // Background groups are context, not results: never in a model card.
+    if !r.has_results() {
         let _ = writeln!(s, "No outcome applies.\n");
     } else {
         let _ = writeln!(s, "| Outcome | Kind | Status | When | Follow-up |");

@@ -388,7 +388,11 @@ pub fn migrate(session: &mut Session, q: &Questionnaire, today: Date) -> (Evalua
         .unwrap_or_default();
     let after = ev.statuses(q);
     if session.evaluation.is_some() {
-        m.changes = diff(&before, &after);
+        // Background outcomes have no status to change: only results count.
+        m.changes = diff(&before, &after)
+            .into_iter()
+            .filter(|c| !q.is_background_id(&c.id))
+            .collect();
     }
     let current = ev.current.map(|c| q.questions[c].id().to_string());
     let stored = session

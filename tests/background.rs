@@ -1,0 +1,270 @@
+//! Background groups (`background: true`): their outcomes are context, not
+//! results. Reports show them last without status words; model cards, counts
+//! (list, aggregate, diff) and change notices leave them out; JSON keeps them,
+//! marked. The fixture's "history" group is background; "history.open" holds
+//! whenever the licence is open.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use aiact::answers::Answers;
+use aiact::engine::evaluate;
+use aiact::questionnaire::{Questionnaire, load_path, load_shipped};
+use aiact::report::{Report, to_json, to_markdown, to_model_card};
+use jiff::civil::{Date, date};
+
+const TODAY: Date = date(2026, 11, 26);
+const FIXTURE: &str = "tests/fixtures/whatif/ranking.ron";
+const OPEN: &str = "tests/fixtures/whatif/ranking.answers.ron";
+const CLOSED: &str = "tests/fixtures/whatif/closed.answers.ron";
+const TITLE: &str = "Open licences were debated";
+
+fn fixture() -> (Questionnaire, Answers) {
+    let q = load_path(Path::new(FIXTURE)).unwrap();
+    (q, aiact::cli::load_answers(Path::new(OPEN)).unwrap())
+}
+
+#[test]
+fn the_flag_is_read_from_content_and_defaults_to_false() {
+    let (q, answers) = fixture();
+    let flags: Vec<(&str, bool)> = q
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.background))
+        .collect();
+    assert_eq!(flags, [("duty", false), ("tip", false), ("history", true)]);
+    let ev = evaluate(&q, &answers, TODAY);
+    let ids = |it: &mut dyn Iterator<Item = &aiact::engine::OutcomeResult>| {
+        it.map(|o| q.outcomes[o.index].id().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&mut ev.results(&q)),
+        ["duty.model", "duty.open", "tip.open"]
+    );
+    assert_eq!(ids(&mut ev.background(&q)), ["history.open"]);
+}
+
+#[test]
+fn the_shipped_position_paper_group_is_background() {
+    let q = load_shipped("eu-ai-act-oss").unwrap().unwrap();
+    let background: Vec<&str> = q
+        .groups
+        .iter()
+        .filter(|g| g.background)
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(background, ["paper"]);
+}
+
+#[test]
+fn markdown_shows_background_last_without_status_words() {
+    let (q, answers) = fixture();
+    let ev = evaluate(&q, &answers, TODAY);
+    let md = to_markdown(&Report::new(&q, &answers, &ev));
+    let summary = md
+        .split("## Summary")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(!summary.contains(TITLE), "{summary}");
+    // The background section comes after the answers, right before the footer.
+    let heading = "\n## How the rules came about\n";
+    let at = md.find(heading).expect("background heading from content");
+    assert!(md.find("## Answers").unwrap() < at);
+    let section = &md[at..md.rfind("\n---\n").unwrap()];
+    assert_eq!(
+        md.matches(TITLE).count(),
+        1,
+        "the background outcome is shown once, in its section: {md}"
+    );
+    insta::assert_snapshot!("background_section", section);
+    for word in ["applies", "provisional", "When", "Because", "Depends on"] {
+        assert!(!section.contains(word), "{word:?} in {section}");
+    }
+    assert!(
+        section.contains("### Open licences were debated"),
+        "{section}"
+    );
+    assert!(section.contains("Fixture rules, Recital 1"), "{section}");
+}
+
+#[test]
+fn model_cards_leave_background_out() {
+    let (q, answers) = fixture();
+    let ev = evaluate(&q, &answers, TODAY);
+    let card = to_model_card(&Report::new(&q, &answers, &ev));
+    assert!(!card.contains(TITLE), "{card}");
+    assert!(!card.contains("How the rules came about"), "{card}");
+    assert!(card.contains("Open model duty"), "{card}");
+    // Background alone is not a result: the card says nothing applies.
+    let mut data = Answers::new();
+    data.insert("kind".into(), aiact::answers::Answer::Choice("data".into()));
+    data.insert(
+        "support".into(),
+        aiact::answers::Answer::Choice("no".into()),
+    );
+    let ev = evaluate(&q, &data, TODAY);
+    assert!(ev.results(&q).next().is_none());
+    let card = to_model_card(&Report::new(&q, &data, &ev));
+    assert!(card.contains("No outcome applies."), "{card}");
+}
+
+#[test]
+fn json_keeps_background_outcomes_marked() {
+    let (q, answers) = fixture();
+    let ev = evaluate(&q, &answers, TODAY);
+    let doc: serde_json::Value =
+        serde_json::from_str(&to_json(&Report::new(&q, &answers, &ev))).unwrap();
+    let marks: Vec<(String, bool)> = doc["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_string(),
+                o["background"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("duty.model".to_string(), false),
+            ("duty.open".to_string(), false),
+            ("tip.open".to_string(), false),
+            ("history.open".to_string(), true),
+        ]
+    );
+}
+
+fn aiact(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aiact"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--today", "2026-11-26"])
+        .args(args)
+        .env_remove("AIACT_DATA_DIR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sessions() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, answers) in [("open", OPEN), ("closed", CLOSED)] {
+        ok(&aiact(
+            dir.path(),
+            &[
+                "new",
+                "--name",
+                name,
+                "--questionnaire",
+                FIXTURE,
+                "--answers",
+                answers,
+            ],
+        ));
+    }
+    dir
+}
+
+#[test]
+fn list_counts_results_only() {
+    let dir = sessions();
+    let out = ok(&aiact(dir.path(), &["list", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let open = doc["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "open")
+        .unwrap();
+    // duty.model, duty.open, tip.open; not history.open.
+    assert_eq!(open["applies"], 3, "{open}");
+    assert_eq!(open["provisional"], 0, "{open}");
+}
+
+#[test]
+fn aggregate_leaves_background_out() {
+    let dir = sessions();
+    for format in ["markdown", "json"] {
+        let out = ok(&aiact(
+            dir.path(),
+            &[
+                "aggregate",
+                dir.path().to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        ));
+        assert!(!out.contains("history.open"), "{out}");
+        assert!(out.contains("duty.open"), "{out}");
+    }
+}
+
+#[test]
+fn diff_compares_results_only() {
+    let dir = sessions();
+    let out = ok(&aiact(
+        dir.path(),
+        &["diff", "open", "closed", "--format", "json"],
+    ));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = doc["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    // history.open also disappears, but it has no status to compare.
+    assert_eq!(ids, ["duty.open", "tip.open"], "{doc}");
+    assert_eq!(doc["same_outcomes"], 1, "{doc}");
+    let md = ok(&aiact(dir.path(), &["diff", "open", "closed"]));
+    assert!(!md.contains(TITLE), "{md}");
+    assert!(md.contains("1 outcome(s) are the same in both."), "{md}");
+}
+
+#[test]
+fn outcome_change_notices_leave_background_out() {
+    use aiact::answers::Answer;
+    use aiact::session::{OpenMode, Session, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("questionnaire.ron");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    let q = load_path(&path).unwrap();
+    let now: jiff::Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
+    let mut s = Session::new("team", &q, now).unwrap();
+    for (question, answer) in aiact::cli::load_answers(Path::new(OPEN)).unwrap() {
+        s.set_answer(&question, answer, now);
+    }
+    s.record_evaluation(&q, &evaluate(&q, &s.answers(), TODAY));
+    // Saved with the open licence; the answers now say closed, so open
+    // outcomes are gone on the next open, background among them.
+    s.set_answer("licence", Answer::Choice("closed".into()), now);
+    s.set_answer("why_closed", Answer::Text("secret".into()), now);
+    let store = Store::open(dir.path().join("data")).unwrap();
+    store.create(&s).unwrap();
+    let opened = store
+        .open_session("team", OpenMode::ReadOnly, TODAY)
+        .unwrap();
+    let ids: Vec<&str> = opened
+        .migration
+        .changes
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(ids, ["duty.open", "tip.open"]);
+}
