@@ -268,3 +268,92 @@ fn outcome_change_notices_leave_background_out() {
         .collect();
     assert_eq!(ids, ["duty.open", "tip.open"]);
 }
+
+/// The results screen as text.
+fn screen(app: &aiact::tui::App, w: u16, h: u16) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    term.draw(|f| aiact::tui::view::render(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_app_shows_background_as_background_without_status_or_follow_up() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (q, answers) = fixture();
+    let mut app = aiact::tui::App::new(q, answers, TODAY);
+    assert_eq!(app.screen(), aiact::tui::Screen::Results);
+    let t = screen(&app, 120, 60);
+    assert!(t.contains("Background: How the rules came about"), "{t}");
+    assert!(
+        t.contains("What was argued"),
+        "the group's description: {t}"
+    );
+    let after = &t[t.find("Background:").unwrap()..];
+    assert!(after.contains(TITLE), "{t}");
+    assert!(!after.contains("applies from"), "no dates: {after}");
+    assert!(!after.contains("[provisional]"), "no status: {after}");
+    // Select the background item (the last one) and try a follow-up.
+    let press = |app: &mut aiact::tui::App, code| {
+        app.handle(aiact::tui::Msg::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )))
+    };
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('s'));
+    assert!(
+        app.session().follow_up.is_empty(),
+        "background takes no follow-up"
+    );
+    press(&mut app, KeyCode::Enter);
+    let t = screen(&app, 120, 60);
+    let after = &t[t.find("Background:").unwrap()..];
+    assert!(!after.contains("Follow-up:"), "{after}");
+    assert!(!after.contains("What would change this"), "{after}");
+    assert!(!after.contains("When:"), "{after}");
+}
+
+#[test]
+fn w_shows_every_what_if_and_the_first_few_again() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (q, answers) = fixture();
+    let mut app = aiact::tui::App::new(q, answers, TODAY);
+    let press = |app: &mut aiact::tui::App, code| {
+        app.handle(aiact::tui::Msg::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )))
+    };
+    press(&mut app, KeyCode::Enter);
+    let bullets = |t: &str| {
+        let start = t.find("What would change this:").expect("what-if shown");
+        t[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.contains("Sources:"))
+            .filter(|l| l.trim_start().starts_with('•'))
+            .count()
+    };
+    let few = screen(&app, 120, 80);
+    press(&mut app, KeyCode::Char('w'));
+    let all = screen(&app, 120, 80);
+    assert!(bullets(&all) >= bullets(&few), "{few}\n---\n{all}");
+    if few.contains("more (w shows them all)") {
+        assert!(bullets(&all) > bullets(&few));
+        assert!(all.contains("(w shows the first 4 only)"), "{all}");
+    }
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(bullets(&screen(&app, 120, 80)), bullets(&few));
+}

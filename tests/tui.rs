@@ -183,7 +183,9 @@ fn results_with_an_expanded_and_a_provisional_outcome() {
     // What would change it, from the engine's what-if search.
     assert!(t.contains("What would change this:"), "{t}");
     assert!(
-        t.contains("If you answered “I only use it” to “Role”, Keep technical documentation would no longer apply"),
+        t.contains(
+            "If you answered “I share someone else's” to “Role” (or 1 other answer to “Role”)"
+        ),
         "{t}"
     );
     // Groups in the content's order.

@@ -205,6 +205,8 @@ pub struct App {
     /// "What would change this" for the current answers: computed when an
     /// outcome is first opened, dropped when the answers change.
     pub(crate) flips: Option<Vec<Flip>>,
+    /// Whether every what-if line is shown, not only the first few.
+    pub(crate) all_flips: bool,
     // Start screen.
     pub(crate) sessions: Vec<SessionSummary>,
     pub(crate) start_selected: usize,
@@ -258,6 +260,7 @@ impl App {
             result_scroll: 0,
             expanded: BTreeSet::new(),
             flips: None,
+            all_flips: false,
             sessions: Vec::new(),
             start_selected: 0,
             persistence: false,
@@ -1327,8 +1330,24 @@ impl App {
                     self.result_scroll = 0;
                 }
             }
+            Action::AllWhatIf => {
+                self.all_flips = !self.all_flips;
+                self.status = Some(if self.all_flips {
+                    "Showing every answer change that would change an outcome.".into()
+                } else {
+                    "Showing the most relevant answer changes first.".into()
+                });
+            }
             Action::CycleStatus => {
-                if let Some(&i) = items.get(self.result_selected) {
+                if let Some(&i) = items.get(self.result_selected)
+                    && self
+                        .questionnaire()
+                        .is_background(self.ev.outcomes[i].index)
+                {
+                    self.status = Some(
+                        "Background items are for reading: they have no follow-up status.".into(),
+                    );
+                } else if let Some(&i) = items.get(self.result_selected) {
                     let id = self.choices[self.qi].outcomes[self.ev.outcomes[i].index]
                         .id()
                         .to_string();

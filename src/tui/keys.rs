@@ -41,6 +41,8 @@ pub enum Action {
     End,
     NextField,
     Cancel,
+    /// Show every "what would change this" line, or only the first few.
+    AllWhatIf,
     /// Facilitator mode: show or hide the facilitator notes.
     ToggleNotes,
     /// Facilitator mode: reveal the next group of results.
@@ -349,6 +351,13 @@ const RESULTS: &[Binding] = &[
         Action::CycleStatus,
         "change its follow-up status",
         "status",
+    ),
+    b(
+        &[(KeyCode::Char('w'), NONE)],
+        "w",
+        Action::AllWhatIf,
+        "show every answer change that would change an outcome, or the first few",
+        "",
     ),
     b(
         &[(KeyCode::Char('e'), NONE)],

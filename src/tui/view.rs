@@ -844,7 +844,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         lines.push(Line::raw(""));
     }
     let items = app.result_items();
-    if items.is_empty() {
+    if items.iter().all(|&i| q.is_background(ev.outcomes[i].index)) {
         lines.extend(wrapped(
             "No outcome applies on these answers.",
             width,
@@ -858,15 +858,27 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     for (pos, &i) in items.iter().enumerate() {
         let o = &ev.outcomes[i];
         let outcome = &q.outcomes[o.index];
+        // Background (the content says which groups are): read, not done;
+        // no status, no dates, no follow-up, no what-if.
+        let background = q.groups[outcome.group].background;
         if last_group != Some(outcome.group) {
             if last_group.is_some() {
                 lines.push(Line::raw(""));
             }
             last_group = Some(outcome.group);
+            let group = &q.groups[outcome.group];
+            let title = if background {
+                format!(" Background: {}", group.title)
+            } else {
+                format!(" {}", group.title)
+            };
             lines.push(Line::styled(
-                truncate(&format!(" {}", q.groups[outcome.group].title), width),
+                truncate(&title, width),
                 theme.accent().add_modifier(Modifier::UNDERLINED),
             ));
+            if background && !group.description.is_empty() {
+                lines.extend(wrapped(&group.description, width, theme.dim(), " "));
+            }
         }
         let sel = app.focus() == Focus::Main && app.result_selected == pos;
         let open = app.expanded.contains(&o.index);
@@ -874,10 +886,10 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             sel_start = lines.len();
         }
         let mut tags = Vec::new();
-        if let Some(t) = status_tag(o.status) {
+        if !background && let Some(t) = status_tag(o.status) {
             tags.push(t.to_string());
         }
-        if let Some(s) = app.follow_up(outcome.id()) {
+        if !background && let Some(s) = app.follow_up(outcome.id()) {
             tags.push(s.words().to_string());
         }
         let tag_text = if tags.is_empty() {
@@ -900,7 +912,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             spans.push(Span::styled(tag_text, style));
         }
         lines.push(selectable(sel, theme, spans));
-        if !open && !o.in_force(app.today()) {
+        if !open && !background && !o.in_force(app.today()) {
             lines.push(Line::styled(
                 truncate(
                     &format!("     {}", when_text(o.applies_from, app.today())),
@@ -920,14 +932,18 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 lines.extend(wrapped(para.trim(), width, Style::new(), ind));
             }
             lines.push(Line::raw(""));
-            lines.extend(wrapped(
-                &format!("When: {}", when_text(o.applies_from, app.today())),
-                width,
-                Style::new(),
-                ind,
-            ));
+            if !background {
+                lines.extend(wrapped(
+                    &format!("When: {}", when_text(o.applies_from, app.today())),
+                    width,
+                    Style::new(),
+                    ind,
+                ));
+            }
             if !o.reasons.is_empty() {
-                let label = if o.status == Status::Provisional {
+                let label = if background {
+                    "Shown because:"
+                } else if o.status == Status::Provisional {
                     "Depends on:"
                 } else {
                     "Because:"
@@ -937,8 +953,13 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                     lines.extend(bullet(&r.text, width, Style::new(), ind));
                 }
             }
-            if let Some(flips) = app.flips() {
-                let mine: Vec<_> = flips.iter().filter(|f| f.outcome == outcome.id()).collect();
+            if let Some(flips) = app.flips().filter(|_| !background) {
+                // Ranked by the engine (most relevant first), one line per
+                // question and consequence.
+                let mine: Vec<_> = crate::engine::group_by_question(flips)
+                    .into_iter()
+                    .filter(|g| g.first().outcome == outcome.id())
+                    .collect();
                 lines.push(Line::styled(
                     format!("{ind}What would change this:"),
                     theme.accent(),
@@ -952,12 +973,27 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                     ));
                 }
                 const SHOWN: usize = 4;
-                for f in mine.iter().take(SHOWN) {
-                    lines.extend(bullet(&f.text, width, Style::new(), ind));
+                let shown = if app.all_flips { mine.len() } else { SHOWN };
+                for g in mine.iter().take(shown) {
+                    let style = if g.first().changes_date() {
+                        theme.accent()
+                    } else {
+                        Style::new()
+                    };
+                    lines.extend(bullet(&g.text(q), width, style, ind));
                 }
-                if mine.len() > SHOWN {
+                let all_key = keys::label(Mode::Results, Action::AllWhatIf);
+                if mine.len() > shown {
                     lines.push(Line::styled(
-                        format!("{ind}… and {} more", mine.len() - SHOWN),
+                        format!(
+                            "{ind}… and {} more ({all_key} shows them all)",
+                            mine.len() - shown
+                        ),
+                        theme.dim(),
+                    ));
+                } else if app.all_flips && mine.len() > SHOWN {
+                    lines.push(Line::styled(
+                        format!("{ind}({all_key} shows the first {SHOWN} only)"),
                         theme.dim(),
                     ));
                 }
@@ -966,15 +1002,17 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 lines.push(Line::styled(format!("{ind}Sources:"), theme.accent()));
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
             }
-            let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
-            let status = app.follow_up(outcome.id()).map_or_else(
-                || format!("none yet ({set_key} sets it)"),
-                |s| s.words().to_string(),
-            );
-            lines.push(Line::styled(
-                format!("{ind}Follow-up: {status}"),
-                theme.dim(),
-            ));
+            if !background {
+                let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
+                let status = app.follow_up(outcome.id()).map_or_else(
+                    || format!("none yet ({set_key} sets it)"),
+                    |s| s.words().to_string(),
+                );
+                lines.push(Line::styled(
+                    format!("{ind}Follow-up: {status}"),
+                    theme.dim(),
+                ));
+            }
             lines.push(Line::raw(""));
         } else if sel {
             lines.extend(wrapped(&outcome.def.summary, width, theme.dim(), "     "));
