@@ -5,12 +5,14 @@
 //! whenever the licence is open.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
 
 use aiact::answers::Answers;
 use aiact::engine::evaluate;
 use aiact::questionnaire::{Questionnaire, load_path, load_shipped};
 use aiact::report::{Report, to_json, to_markdown, to_model_card};
+use common::{aiact_in as aiact, ok};
 use jiff::civil::{Date, date};
 
 const TODAY: Date = date(2026, 11, 26);
@@ -138,28 +140,6 @@ fn json_keeps_background_outcomes_marked() {
             ("history.open".to_string(), true),
         ]
     );
-}
-
-fn aiact(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--today", "2026-11-26"])
-        .args(args)
-        .env_remove("AIACT_DATA_DIR")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn sessions() -> tempfile::TempDir {

@@ -1,6 +1,8 @@
 //! Hostile input: each case with its exact expected outcome. Nothing may
 //! panic, hang, overflow the stack, or reach the terminal unescaped.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -308,16 +310,7 @@ fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
 #[test]
 fn no_session_command_prints_an_escape_from_a_session_file() {
     let dir = tempfile::tempdir().unwrap();
-    let aiact = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_aiact"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["--today", "2026-11-26"])
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let aiact = |args: &[&str]| common::aiact_in(dir.path(), args);
     let made = aiact(&[
         "new",
         "--name",

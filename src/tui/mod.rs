@@ -176,6 +176,14 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
     let mut term = Terminal::new(backend).map_err(|e| io_env("start the terminal", &e))?;
     let mut dirty = true;
     let code = 'run: loop {
+        // Effects asked for before the loop (opening a session saves it) or
+        // by the last message are carried out before waiting again.
+        if runtime.step(&mut app) && (guard.suspend().is_err() || term.clear().is_err()) {
+            break TERMINAL_LOST;
+        }
+        if runtime.poll(&mut app) {
+            dirty = true;
+        }
         // Draw before waiting, so the first frame appears at once.
         if dirty {
             if term.draw(|f| view::render(&app, f)).is_err() {
