@@ -247,3 +247,34 @@ fn a_custom_questionnaire_is_embedded_as_loaded_not_as_it_is_on_disk_later() {
     assert_eq!(reloaded.text_hash, s.questionnaire.text_hash);
     assert_eq!(reloaded.logic_hash, s.questionnaire.logic_hash);
 }
+
+/// Going back to the start screen and resuming the session just changed, in
+/// one go (faster than the disk): the app must show the last change, never
+/// the file as it was before its save landed.
+#[test]
+fn resuming_the_session_just_changed_shows_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    let key = |app: &mut App, rt: &mut Runtime, code| {
+        app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        rt.step(app); // no waiting for the disk in between
+    };
+    key(&mut app, &mut rt, KeyCode::Enter);
+    for c in "mine".chars() {
+        key(&mut app, &mut rt, KeyCode::Char(c));
+    }
+    key(&mut app, &mut rt, KeyCode::Enter);
+    key(&mut app, &mut rt, KeyCode::Char('1'));
+    key(&mut app, &mut rt, KeyCode::Enter); // role: build
+    key(&mut app, &mut rt, KeyCode::Esc); // back to "role"
+    key(&mut app, &mut rt, KeyCode::Esc); // back to the start screen
+    assert_eq!(app.screen(), Screen::Start);
+    // The start screen lists the session now: the questionnaire, then it.
+    key(&mut app, &mut rt, KeyCode::Down);
+    key(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.name(), "mine");
+    assert_eq!(app.answer("role"), Some(&Answer::Choice("build".into())));
+    rt.flush(&mut app);
+    assert_eq!(&saved(dir.path(), "mine"), app.session());
+    assert_eq!(app.saved_mark().0, "✓ saved");
+}

@@ -210,8 +210,15 @@ pub struct App {
     // Start screen.
     pub(crate) sessions: Vec<SessionSummary>,
     pub(crate) start_selected: usize,
+    /// Whether there is a start screen to go back to (not in facilitator
+    /// mode or an app made for one questionnaire).
+    has_start: bool,
     // Persistence and messages.
+    /// Whether changes to the session on screen are saved.
     pub(crate) persistence: bool,
+    /// Whether there is storage at all (a read-only session turns
+    /// `persistence` off; the next one opened or created may turn it on).
+    can_save: bool,
     pub(crate) save_seq: u64,
     /// A save was asked for while handling the current message.
     save_wanted: bool,
@@ -263,7 +270,9 @@ impl App {
             all_flips: false,
             sessions: Vec::new(),
             start_selected: 0,
+            has_start: false,
             persistence: false,
+            can_save: false,
             save_seq: 0,
             save_wanted: false,
             saved_seq: 0,
@@ -286,6 +295,7 @@ impl App {
         let mut app = App::new(choices[0].clone(), Answers::new(), today);
         app.choices = choices;
         app.sessions = sessions;
+        app.has_start = true;
         app.screen = Screen::Start;
         app.editing = false;
         app
@@ -307,6 +317,7 @@ impl App {
     /// "saved" mark instead of saying that nothing is kept.
     pub fn with_persistence(mut self, on: bool) -> App {
         self.persistence = on;
+        self.can_save = on;
         self
     }
 
@@ -449,7 +460,7 @@ impl App {
         self.session = session;
         self.expanded.clear();
         self.save_error = None;
-        self.persistence = self.persistence && read_only.is_none();
+        self.persistence = self.can_save && read_only.is_none();
         self.status = read_only.or(notice);
         self.reevaluate();
         self.goto_frontier();
@@ -1100,11 +1111,13 @@ impl App {
                 let path = &self.ev.path;
                 match path.iter().position(|&q| q == qi) {
                     Some(0) => {
-                        if self.sessions.is_empty() && self.choices.len() == 1 {
+                        if !self.has_start {
                             self.status = Some("This is the first question.".into());
                         } else {
                             self.screen = Screen::Start;
                             self.editing = false;
+                            // The list may now hold this session too.
+                            self.effects.push(Effect::ListSessions);
                         }
                     }
                     Some(pos) => self.enter_question(path[pos - 1]),
@@ -1198,6 +1211,7 @@ impl App {
                 self.qi = questionnaire;
                 let now = self.clock.now();
                 self.session = Session::draft(input.text(), &self.choices[questionnaire], now);
+                self.persistence = self.can_save;
                 self.expanded.clear();
                 self.save_error = None;
                 self.reevaluate();

@@ -97,8 +97,19 @@ fn migration_notice(m: &crate::session::Migration) -> Option<String> {
     })
 }
 
+impl SessionStorage {
+    /// Waits for the saves on their way, keeping their results for the next
+    /// poll: before another session is opened or created, the one open now
+    /// is on disk (resuming it again must read what was last shown).
+    fn settle(&mut self) {
+        let msgs = self.flush();
+        self.errors.extend(msgs);
+    }
+}
+
 impl Persistence for SessionStorage {
     fn create(&mut self, draft: &Session, questionnaire: &Questionnaire) -> Result<Session> {
+        self.settle();
         let answers = draft.answers();
         let (path, stored) = assessment::create(
             &self.store,
@@ -158,6 +169,7 @@ impl Persistence for SessionStorage {
     }
 
     fn resume(&mut self, id: &str) -> Result<Opened> {
+        self.settle();
         if self
             .open
             .as_ref()
@@ -171,6 +183,7 @@ impl Persistence for SessionStorage {
     }
 
     fn sessions(&mut self) -> Vec<SessionSummary> {
+        self.settle();
         summaries(&self.store)
     }
 }
