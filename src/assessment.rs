@@ -4,6 +4,7 @@
 //! interactive app (`tui`) go through here, so they can never disagree on
 //! which file a session lives in.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -52,6 +53,19 @@ pub fn create(
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session)> {
+    create_marked(store, naming, q, answers, &BTreeMap::new(), now, today)
+}
+
+/// [`create`], with pre-answers still to be confirmed (question id → source).
+fn create_marked(
+    store: &Store,
+    naming: Naming<'_>,
+    q: &Questionnaire,
+    answers: &Answers,
+    prefilled: &BTreeMap<String, String>,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
     let name = match naming {
         Naming::Exact(n) => check_name(n)?,
         Naming::FreeFrom(base) => free_name(store, base)?,
@@ -60,6 +74,7 @@ pub fn create(
     for (id, a) in answers {
         s.set_answer(id, a.clone(), now);
     }
+    s.prefilled = prefilled.clone();
     let ev = evaluate(q, &s.answers(), today);
     s.position.question = ev.current.map(|c| q.questions[c].id().to_string());
     s.position.screen = if ev.is_complete() {
@@ -132,30 +147,42 @@ pub fn load_answers(path: &Path) -> Result<Answers> {
     source::parse_text(&path.display().to_string(), &text, "answers file")
 }
 
-/// Creates a session as `aiact new` does: the named questionnaire, the
-/// answers file checked against it, the name exact when given.
+/// Creates a session as `aiact new` does: the named questionnaire,
+/// pre-answers from the component's folder (`--from`, each marked for the
+/// user to confirm), then the answers file (which wins, and needs no
+/// confirming), the name exact when given. Returns the notes of the prefill
+/// (files that could not be read or used) with the session.
 pub fn create_new(
     store: &Store,
     name: Option<&str>,
     questionnaire_spec: Option<&str>,
     answers_file: Option<&Path>,
+    from: Option<&Path>,
     now: Timestamp,
     today: Date,
-) -> Result<(PathBuf, Session)> {
+) -> Result<(PathBuf, Session, Vec<String>)> {
     let q = questionnaire_for(questionnaire_spec)?;
-    let answers = match answers_file {
-        Some(file) => {
-            let given = load_answers(file)?;
-            check_answers(&evaluate(&q, &given, today), file.display())?;
-            given
-        }
-        None => Answers::new(),
+    let prefilled = match from {
+        Some(dir) => crate::prefill::from_dir(&q, dir, today)?,
+        None => crate::prefill::Prefilled::default(),
     };
+    let mut answers = prefilled.answers.clone();
+    let mut marks = prefilled.sources.clone();
+    if let Some(file) = answers_file {
+        let given = load_answers(file)?;
+        check_answers(&evaluate(&q, &given, today), file.display())?;
+        for (id, a) in given {
+            marks.remove(&id);
+            answers.insert(id, a);
+        }
+    }
     let naming = match name {
         Some(n) => Naming::Exact(n),
         None => Naming::FreeFrom(""),
     };
-    create(store, naming, &q, &answers, now, today)
+    let (path, mut s) = create_marked(store, naming, &q, &answers, &marks, now, today)?;
+    s.prefilled = marks;
+    Ok((path, s, prefilled.notes))
 }
 
 /// Loads the questionnaire named on the command line (a shipped id or a

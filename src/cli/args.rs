@@ -177,8 +177,11 @@ pub enum GraphFormatArg {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The answers file (RON map of question id to answer).
-    #[arg(long, value_name = "FILE")]
-    pub answers: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "from")]
+    pub answers: Option<PathBuf>,
+    /// Pre-answer from the component's own files in DIR (as `new --from`); an answers file given too wins.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
     /// A questionnaire file or shipped id (default: eu-ai-act-oss).
     #[arg(long, value_name = "FILE|ID")]
     pub questionnaire: Option<String>,
@@ -212,6 +215,9 @@ pub struct NewArgs {
     /// Pre-fill answers from an answers file.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// Pre-answer from the component's own files in DIR (model or dataset card, LICENSE, config.json, safetensors headers); each pre-answer is marked until you confirm it. Nothing is fetched from the network.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
 }
 
 /// Arguments of `resume`.

@@ -35,7 +35,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32
     let result = match cli.command {
         None => crate::tui::launch::start(&cli, env, today),
         Some(Command::Validate { files }) => validate(&files, out),
-        Some(Command::Run(args)) => run_answers(&args, today, out),
+        Some(Command::Run(args)) => run_answers(&args, today, out, err),
         Some(Command::Test {
             paths,
             questionnaire,
@@ -150,15 +150,46 @@ fn list_questionnaires(out: &mut dyn Write) -> Result<i32> {
 
 pub use crate::assessment::{check_answers, load_answers};
 
-fn run_answers(args: &args::RunArgs, today: Date, out: &mut dyn Write) -> Result<i32> {
+fn run_answers(
+    args: &args::RunArgs,
+    today: Date,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32> {
     let q = questionnaire::load_spec(
         args.questionnaire
             .as_deref()
             .unwrap_or(questionnaire::DEFAULT_ID),
     )?;
-    let answers = load_answers(&args.answers)?;
+    let mut answers = match &args.from {
+        Some(dir) => {
+            let p = crate::prefill::from_dir(&q, dir, today)?;
+            for (id, source) in &p.sources {
+                let _ = writeln!(
+                    err,
+                    "prefill: {} ← {}",
+                    printable_line(id),
+                    printable_line(source)
+                );
+            }
+            for note in &p.notes {
+                let _ = writeln!(err, "prefill: {}", printable_line(note));
+            }
+            p.answers
+        }
+        None => crate::answers::Answers::new(),
+    };
+    let shown = match (&args.answers, &args.from) {
+        (Some(file), _) => file.display().to_string(),
+        (None, Some(dir)) => dir.display().to_string(),
+        (None, None) => String::new(),
+    };
+    if let Some(file) = &args.answers {
+        let given = load_answers(file)?;
+        check_answers(&evaluate(&q, &given, today), &shown)?;
+        answers.extend(given);
+    }
     let ev = evaluate(&q, &answers, today);
-    let shown = args.answers.display().to_string();
     check_answers(&ev, &shown)?;
     if let Some(c) = ev.current
         && !args.partial

@@ -27,14 +27,30 @@ pub(super) fn new(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let (path, s) = crate::assessment::create_new(
+    let (path, s, notes) = crate::assessment::create_new(
         &store,
         args.name.as_deref(),
         args.questionnaire.as_deref(),
         args.answers.as_deref(),
+        args.from.as_deref(),
         env.clock.now(),
         today,
     )?;
+    for note in &notes {
+        let _ = writeln!(out, "Prefill: {}", printable_line(note));
+    }
+    if !s.prefilled.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} answer{} pre-filled from {}; confirm each in the app (`aiact resume`).",
+            s.prefilled.len(),
+            if s.prefilled.len() == 1 { "" } else { "s" },
+            args.from
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
+    }
     let _ = writeln!(
         out,
         "Created session \"{}\" ({} answers) in {}",

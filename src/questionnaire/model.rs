@@ -316,6 +316,8 @@ pub struct Questionnaire {
     pub questions: Vec<Question>,
     pub facts: Vec<Fact>,
     pub outcomes: Vec<Outcome>,
+    /// How questions can be pre-answered from a component's files.
+    pub prefill: Vec<super::schema::PrefillRule>,
     /// Facts in an order where each comes after the facts it uses.
     pub fact_order: Vec<FIdx>,
     /// The questions each question can lead to.

@@ -40,6 +40,50 @@ pub struct QuestionnaireFile {
     #[serde(default)]
     pub facts: Vec<FactDef>,
     pub outcomes: Vec<OutcomeDef>,
+    /// How questions can be pre-answered from the files of a component's
+    /// folder (`aiact new --from DIR`); every pre-answer is shown with its
+    /// source and waits for the user to confirm it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefill: Vec<PrefillRule>,
+}
+
+/// One way to pre-answer a question from a component's files.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PrefillRule {
+    /// The question it answers.
+    pub question: String,
+    /// Where the value comes from.
+    pub source: PrefillSource,
+    /// Values found (compared without regard to case) and the option each
+    /// stands for. A value not listed becomes "not sure", with the reason.
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+    /// The option chosen whenever the source has any value at all (a file
+    /// exists, a field is set), for sources whose presence is what counts.
+    #[serde(default)]
+    pub present: Option<String>,
+    /// Shown with the pre-answer: why it is only a suggestion.
+    #[serde(default)]
+    pub caution: String,
+}
+
+/// Where a pre-answer's value comes from, in a component's folder.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub enum PrefillSource {
+    /// A field of the YAML front matter of `README.md` (a model or dataset card).
+    FrontMatter(String),
+    /// The licence whose text is in `LICENSE`, `LICENSE.md`, `LICENSE.txt`,
+    /// `LICENCE` or `COPYING`, as an SPDX id (e.g. `Apache-2.0`).
+    LicenceText,
+    /// Whether a file whose name matches the pattern exists (one `*` allowed).
+    FileExists(String),
+    /// The parameter count: `config.json`'s `num_parameters`, else the sum of
+    /// the tensor sizes in the `*.safetensors` headers.
+    Parameters,
+    /// The product of numbers from other sources and a factor (for example
+    /// training compute ≈ 6 × parameters × tokens).
+    Product { factor: f64, of: Vec<PrefillSource> },
 }
 
 /// A heading under which outcomes are shown, in ascending `order`.

@@ -560,6 +560,8 @@ pub fn compile(
         }
     }
 
+    check_prefill(&file.prefill, &questions, &qindex, &mut cx);
+
     if !cx.problems.is_empty() {
         // Keep the order stable and readable: by line, then as found.
         cx.problems.sort_by_key(|p| p.line.unwrap_or(0));
@@ -578,6 +580,7 @@ pub fn compile(
         },
         groups: file.groups,
         references: file.references,
+        prefill: file.prefill,
         questions,
         facts,
         outcomes,
@@ -1235,5 +1238,70 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
     }
     for (place, kind, id, message) in bad {
         cx.report(place, kind, &id, message);
+    }
+}
+
+/// Prefill rules name a question and options that exist, and a source that
+/// can give that kind of answer.
+fn check_prefill(
+    rules: &[super::schema::PrefillRule],
+    questions: &[Question],
+    qindex: &HashMap<&str, usize>,
+    cx: &mut Ctx,
+) {
+    use super::schema::PrefillSource as S;
+    for rule in rules {
+        let Some(&qi) = qindex.get(rule.question.as_str()) else {
+            cx.report_top(format!(
+                "a prefill rule answers question \"{}\", which does not exist",
+                crate::text::printable_line(&rule.question)
+            ));
+            continue;
+        };
+        let q = &questions[qi];
+        let numeric = matches!(q.kind(), Kind::Number { .. });
+        let gives_number = matches!(rule.source, S::Parameters | S::Product { .. });
+        if gives_number && !numeric {
+            cx.report(
+                "questions",
+                "question",
+                q.id(),
+                "has a prefill rule giving a number, but it is not a number question",
+            );
+        }
+        if matches!(q.kind(), Kind::Text { .. }) {
+            cx.report(
+                "questions",
+                "question",
+                q.id(),
+                "has a prefill rule, but text questions cannot be pre-answered",
+            );
+        }
+        let options = rule
+            .values
+            .iter()
+            .map(|(_, o)| o)
+            .chain(rule.present.iter());
+        for o in options {
+            if q.option_index(o).is_none() {
+                cx.report(
+                    "questions",
+                    "question",
+                    q.id(),
+                    format!(
+                        "has a prefill rule naming option \"{}\", which it does not have",
+                        crate::text::printable_line(o)
+                    ),
+                );
+            }
+        }
+        if !numeric && !gives_number && rule.values.is_empty() && rule.present.is_none() {
+            cx.report(
+                "questions",
+                "question",
+                q.id(),
+                "has a prefill rule with neither `values` nor `present`: it could never answer",
+            );
+        }
     }
 }

@@ -41,6 +41,10 @@ pub struct Session {
     /// question or option removed), kept with why, so no work is ever lost.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub set_aside: BTreeMap<String, SetAside>,
+    /// Answers pre-filled from the component's files and not yet confirmed
+    /// by the user: question id → where the pre-answer came from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefilled: BTreeMap<String, String>,
 }
 
 /// An answer set aside when the questionnaire changed.
@@ -150,6 +154,7 @@ impl Session {
             evaluation: None,
             follow_up: BTreeMap::new(),
             set_aside: BTreeMap::new(),
+            prefilled: BTreeMap::new(),
         })
     }
 
@@ -168,6 +173,7 @@ impl Session {
             evaluation: None,
             follow_up: BTreeMap::new(),
             set_aside: BTreeMap::new(),
+            prefilled: BTreeMap::new(),
         }
     }
 
@@ -294,6 +300,11 @@ impl Session {
         for follow in self.follow_up.values_mut() {
             if dirty(&follow.note) {
                 follow.note = clean_user_text(&follow.note);
+            }
+        }
+        for source in self.prefilled.values_mut() {
+            if dirty(source) {
+                *source = clean_user_text(source);
             }
         }
         if dirty(&self.position.screen) {

@@ -548,11 +548,26 @@ impl App {
 
     // ------------------------------------------------------------ navigation
 
+    /// The next place to work: the first pre-filled answer still to be
+    /// confirmed, else the first unanswered question, else the results.
     fn goto_frontier(&mut self) {
-        match self.ev.current {
+        let q = &self.choices[self.qi];
+        let unconfirmed = self
+            .ev
+            .path
+            .iter()
+            .copied()
+            .find(|&i| self.session.prefilled.contains_key(q.questions[i].id()));
+        match unconfirmed.or(self.ev.current) {
             Some(c) => self.enter_question(c),
             None => self.enter_results(),
         }
+    }
+
+    /// Where the pre-answer to question `id` came from, while it waits to be
+    /// confirmed.
+    pub fn prefilled(&self, id: &str) -> Option<&str> {
+        self.session.prefilled.get(id).map(String::as_str)
     }
 
     fn enter_results(&mut self) {
@@ -1057,6 +1072,11 @@ impl App {
             return;
         }
         let id = question.id().to_string();
+        // Confirming a pre-filled answer (as it is or changed) takes its mark away.
+        if self.session.prefilled.remove(&id).is_some() {
+            self.request_save();
+        }
+        let q = &self.choices[self.qi];
         let previous = self.session.answers.get(&id).map(|a| &a.answer);
         if previous == Some(&answer) {
             self.error = None;

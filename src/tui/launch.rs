@@ -98,23 +98,34 @@ pub fn resume(cli: &Cli, args: &ResumeArgs, env: &Env, today: Date) -> Result<i3
     let read_only = args
         .read_only
         .then(|| "Opened read-only: changes are not saved.".to_string());
-    run_opened(cli, env, store, opened, read_only, today)
+    run_opened(cli, env, store, opened, read_only, None, today)
 }
 
 /// `aiact new` in a terminal: creates the session, then opens the app on it.
 pub fn new(cli: &Cli, args: &NewArgs, env: &Env, today: Date) -> Result<i32> {
     check_terminal(env)?;
     let store = assessment::data_store(cli.data_dir.as_deref())?;
-    let (_, session) = assessment::create_new(
+    let (_, session, notes) = assessment::create_new(
         &store,
         args.name.as_deref(),
         args.questionnaire.as_deref(),
         args.answers.as_deref(),
+        args.from.as_deref(),
         env.clock.now(),
         today,
     )?;
     let opened = assessment::open(&store, Some(&session.name), OpenMode::Lock, today)?;
-    run_opened(cli, env, store, opened, None, today)
+    let notice = (!session.prefilled.is_empty()).then(|| {
+        let mut n = format!(
+            "{} answer(s) pre-filled from the folder: each is marked until you confirm it.",
+            session.prefilled.len()
+        );
+        if !notes.is_empty() {
+            n.push_str(&format!(" Not used: {}", notes.join("; ")));
+        }
+        n
+    });
+    run_opened(cli, env, store, opened, None, notice, today)
 }
 
 fn run_opened(
@@ -123,11 +134,13 @@ fn run_opened(
     store: crate::session::Store,
     opened: crate::session::Opened,
     read_only: Option<String>,
+    notice: Option<String>,
     today: Date,
 ) -> Result<i32> {
     let dir = store.dir().display().to_string();
     let mut storage = SessionStorage::new(store, today);
-    let opened = storage.adopt(opened, read_only);
+    let mut opened = storage.adopt(opened, read_only);
+    opened.notice = opened.notice.or(notice);
     let mut app = App::start(vec![opened.questionnaire.clone()], Vec::new(), today)
         .with_clock(env.clock.clone())
         .with_persistence(true)

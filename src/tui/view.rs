@@ -594,6 +594,18 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         top.push(Line::raw(""));
         top.extend(wrapped(&format!("✗ {err}"), width, theme.error(), " "));
     }
+    if let Some(source) = app.prefilled(question.id()) {
+        top.push(Line::raw(""));
+        top.extend(wrapped(
+            &format!(
+                "⟳ Pre-filled from {source} — check it, then press {} to confirm.",
+                keys::label(Mode::Question, Action::Confirm)
+            ),
+            width,
+            theme.warn(),
+            " ",
+        ));
+    }
     if let Some(note) = app.note(question.id()) {
         top.push(Line::raw(""));
         top.extend(wrapped(&format!("✎ Note: {note}"), width, theme.dim(), " "));
@@ -774,10 +786,10 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         if sel {
             selected_line = lines.len();
         }
-        let note = if app.note(question.id()).is_some() {
-            " ✎"
-        } else {
-            ""
+        let note = match (app.prefilled(question.id()), app.note(question.id())) {
+            (Some(_), _) => " ⟳ to confirm",
+            (None, Some(_)) => " ✎",
+            (None, None) => "",
         };
         let head = format!("{}{note}", question.short());
         let style = if here { theme.accent() } else { Style::new() };
