@@ -177,3 +177,30 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("aiact "));
 }
+
+/// `run` says which answers the path does not use, instead of ignoring them.
+#[test]
+fn run_warns_about_answers_off_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("off.answers.ron");
+    std::fs::write(
+        &file,
+        "{ \"kind\": Choice(\"other\"), \"size\": Number(\"3e24\") }\n",
+    )
+    .unwrap();
+    let o = aiact(&[
+        "run",
+        "--questionnaire",
+        Q,
+        "--answers",
+        file.to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("question \"size\" (Compute) is answered but not on the path: the other answers lead past it"),
+        "{err}"
+    );
+}

@@ -191,6 +191,22 @@ fn run_answers(
     }
     let ev = evaluate(&q, &answers, today);
     check_answers(&ev, &shown)?;
+    // Answers the path does not use are not silently ignored (`test` refuses
+    // them; here they are reported and the results computed without them).
+    for &off in &ev.off_path {
+        let question = &q.questions[off];
+        let why = if ev.current.is_some() {
+            "the path has not reached it (yet)"
+        } else {
+            "the other answers lead past it"
+        };
+        let _ = writeln!(
+            err,
+            "aiact: warning: {shown}: question \"{}\" ({}) is answered but not on the path: {why}, so its answer is not used",
+            printable_line(question.id()),
+            printable_line(question.short())
+        );
+    }
     if let Some(c) = ev.current
         && !args.partial
     {
