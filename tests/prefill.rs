@@ -211,3 +211,27 @@ fn new_from_a_folder_marks_each_pre_answer_until_confirmed_in_the_app() {
     assert_eq!(app.answer("component"), Some(&choice("gpai_model")));
     assert_eq!(app.session().prefilled.len(), 5);
 }
+
+/// The same folder read through another questionnaire's rules: the mapping
+/// lives in the content, not in the engine.
+#[test]
+fn the_model_openness_questionnaire_has_its_own_prefill_rules() {
+    let q = load_shipped("model-openness").unwrap().unwrap();
+    let p = from_dir(&q, &repo("open-llm"), TODAY).unwrap();
+    assert_eq!(
+        p.answers.get("published_data"),
+        Some(&Answer::Choices(vec!["final_parameters".into()]))
+    );
+    assert_eq!(
+        p.answers.get("weights_licence"),
+        Some(&choice("open_other"))
+    );
+    assert_eq!(
+        p.answers.get("published_docs"),
+        Some(&Answer::Choices(vec!["model_card".into()]))
+    );
+    assert!(
+        p.answers.get("published_code").is_none(),
+        "no code files in the folder"
+    );
+}

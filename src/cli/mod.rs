@@ -193,13 +193,21 @@ fn run_answers(
     check_answers(&ev, &shown)?;
     // Answers the path does not use are not silently ignored (`test` refuses
     // them; here they are reported and the results computed without them).
-    for &off in &ev.off_path {
+    // Questions the path may still reach (beyond the first open one) are
+    // not "off the path": their answers will count once it gets there.
+    let mut ahead = vec![false; q.questions.len()];
+    let mut stack: Vec<usize> = ev.current.into_iter().collect();
+    while let Some(i) = stack.pop() {
+        for &next in &q.successors[i] {
+            if !ahead[next] {
+                ahead[next] = true;
+                stack.push(next);
+            }
+        }
+    }
+    for &off in ev.off_path.iter().filter(|&&i| !ahead[i]) {
         let question = &q.questions[off];
-        let why = if ev.current.is_some() {
-            "the path has not reached it (yet)"
-        } else {
-            "the other answers lead past it"
-        };
+        let why = "the other answers lead past it";
         let _ = writeln!(
             err,
             "aiact: warning: {shown}: question \"{}\" ({}) is answered but not on the path: {why}, so its answer is not used",
