@@ -231,7 +231,7 @@ fn the_model_openness_questionnaire_has_its_own_prefill_rules() {
         Some(&Answer::Choices(vec!["model_card".into()]))
     );
     assert!(
-        p.answers.get("published_code").is_none(),
+        !p.answers.contains_key("published_code"),
         "no code files in the folder"
     );
 }
