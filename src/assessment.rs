@@ -14,7 +14,6 @@ use crate::engine::evaluate;
 use crate::error::{Error, Result};
 use crate::questionnaire::{self, Questionnaire, source};
 use crate::session::{OpenMode, Opened, Session, Store, check_name};
-use crate::text::printable_line;
 
 /// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
 /// platform's data folder.
@@ -113,7 +112,7 @@ pub fn check_answers(ev: &crate::engine::Evaluation, path: impl std::fmt::Displa
             .iter()
             .map(|p| crate::error::Problem {
                 line: None,
-                subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                subject: format!("answer to \"{}\"", crate::text::echo(&p.question)),
                 message: p.message.clone(),
             })
             .collect(),

@@ -240,13 +240,13 @@ fn export_and_import_between_two_data_folders() {
     let s = full_session(&q);
     a.create(&s).unwrap();
     let file = dir.path().join("moved.ron");
-    a.export(&s.name, &file).unwrap();
+    a.export(&s.name, &file, false).unwrap();
     // Export never overwrites.
-    let err = a.export(&s.name, &file).unwrap_err().to_string();
+    let err = a.export(&s.name, &file, false).unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
-            "{}: the file exists; choose another file name",
+            "{}: the file exists; choose another file name, or pass --force to replace it",
             file.display()
         )
     );
@@ -809,7 +809,7 @@ fn the_folder_and_files_are_private_to_the_user() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&path), 0o600);
     let file = dir.path().join("exported.ron");
-    store.export("private", &file).unwrap();
+    store.export("private", &file, false).unwrap();
     assert_eq!(mode(&file), 0o600);
 }
 
@@ -864,4 +864,175 @@ fn a_durable_save_is_quick_enough_for_every_keystroke() {
     let each = start.elapsed() / rounds;
     eprintln!("one durable save (write, fsync, rename, fsync folder): {each:?}");
     assert!(each < Duration::from_secs(2), "{each:?}");
+}
+
+/// Issue 14.1: creating checked the name and then renamed over it, so two
+/// creators of one name both "succeeded". Now exactly one does, each round.
+#[test]
+fn concurrent_creates_of_one_name_leave_exactly_one_winner() {
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    for round in 0..50 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let barrier = std::sync::Barrier::new(8);
+        let results: Vec<(usize, Result<PathBuf, String>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let (store, q, barrier) = (&store, &q, &barrier);
+                    scope.spawn(move || {
+                        let mut s = Session::new("race", q, ts("2026-11-20T09:00:00Z")).unwrap();
+                        s.position.screen = format!("creator {i}");
+                        barrier.wait();
+                        (i, store.create(&s).map_err(|e| e.to_string()))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let winners: Vec<usize> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(i, _)| *i)
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+        for (_, r) in &results {
+            if let Err(e) = r {
+                assert!(
+                    e.starts_with("a session named \"race\" already exists"),
+                    "{e}"
+                );
+            }
+        }
+        // The file on disk is the winner's, and nothing else is left.
+        let saved = store.load("race").unwrap();
+        assert_eq!(saved.position.screen, format!("creator {}", winners[0]));
+        assert_eq!(folder_files(dir.path()), vec!["race.ron"], "round {round}");
+    }
+}
+
+/// Issue 14.3: temporary files of interrupted saves were never removed.
+#[cfg(target_os = "linux")]
+#[test]
+fn stale_temporary_files_of_dead_processes_are_removed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let make = |name: &str, aged: bool| {
+        let path = dir.path().join(name);
+        let f = std::fs::File::create(&path).unwrap();
+        if aged {
+            f.set_modified(old).unwrap();
+        }
+    };
+    let me = std::process::id();
+    // A process id above the kernel's maximum: certainly not running.
+    make(".gone.ron.4000000000-0.tmp", true);
+    make(".gone.lock.4000000000-3.tmp", true);
+    // A live process's save (ours) is left alone, however old.
+    make(&format!(".mine.ron.{me}-0.tmp"), true);
+    // A save that just started is left alone too (it may be another host's).
+    make(".fresh.ron.4000000000-1.tmp", false);
+    // Not ours: other names are never touched.
+    make("notes.tmp", true);
+    make(".hidden.tmp", true);
+    let _store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        folder_files(dir.path()),
+        vec![
+            ".fresh.ron.4000000000-1.tmp".to_string(),
+            ".hidden.tmp".to_string(),
+            format!(".mine.ron.{me}-0.tmp"),
+            "notes.tmp".to_string(),
+        ]
+    );
+}
+
+/// Issue 14.4: a lock that is not UTF-8 blocked the session; a lock path
+/// that is a folder blocked even a take-over.
+#[test]
+fn unreadable_locks_are_treated_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let path = store
+        .create(&Session::new("odd", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let lock_file = Store::lock_path(&path);
+    std::fs::write(&lock_file, b"(host: \"\xff\xfe\", pid: 1)").unwrap();
+    let opened = store
+        .open_session("odd", OpenMode::LockOrReadOnly, today())
+        .expect("a lock that is not UTF-8 holds nothing");
+    assert!(!opened.read_only());
+    let lock = opened.lock.as_ref().unwrap();
+    assert_eq!(
+        lock.unreadable.as_deref(),
+        Some("the lock file is not valid UTF-8 text")
+    );
+    drop(opened);
+    assert!(!lock_file.exists());
+
+    for mode in [OpenMode::Lock, OpenMode::TakeOver] {
+        std::fs::create_dir(&lock_file).unwrap();
+        std::fs::write(lock_file.join("inside"), "x").unwrap();
+        let opened = store
+            .open_session("odd", mode, today())
+            .unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        assert_eq!(
+            opened.lock.as_ref().unwrap().unreadable.as_deref(),
+            Some("the lock is a folder, not a file (moved aside)"),
+            "{mode:?}"
+        );
+        drop(opened);
+        assert!(!lock_file.exists());
+        // What was in the folder is kept, moved aside.
+        let aside: Vec<String> = folder_files(dir.path())
+            .into_iter()
+            .filter(|n| n.starts_with(".odd.lock.") && n.ends_with(".aside"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{:?}", folder_files(dir.path()));
+        std::fs::remove_dir_all(dir.path().join(&aside[0])).unwrap();
+    }
+    // An empty folder is simply removed.
+    std::fs::create_dir(&lock_file).unwrap();
+    let opened = store.open_session("odd", OpenMode::Lock, today()).unwrap();
+    assert_eq!(
+        opened.lock.as_ref().unwrap().unreadable.as_deref(),
+        Some("the lock is a folder, not a file (removed)")
+    );
+}
+
+/// Issue 14.5: names of 57+ four-byte characters made sessions that could
+/// never be opened again (a derived file name passed 255 bytes).
+#[test]
+fn names_are_limited_by_the_bytes_of_their_file_names() {
+    // U+20000, a CJK ideograph: a letter of four bytes that folds to itself.
+    let long = "\u{20000}".repeat(57);
+    assert_eq!(
+        session::check_name(&long).unwrap_err().to_string(),
+        "the session name takes 228 bytes in a file name; use at most 213 (letters outside A–Z take 2 to 4 bytes each, so shorten it)"
+    );
+    // The longest name allowed still makes a session that opens, locks and renames.
+    let longest = "\u{20000}".repeat(53);
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .create(&Session::new(&longest, &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let opened = store
+        .open_session(&longest, OpenMode::Lock, today())
+        .unwrap();
+    assert!(!opened.read_only());
+    drop(opened);
+    let mut saver = Saver::spawn(store.storage());
+    let s = store.load(&longest).unwrap();
+    saver.save_session(&store, &s).unwrap();
+    saver
+        .wait_report(Duration::from_secs(10))
+        .unwrap()
+        .result
+        .unwrap();
+    // Expansion by normalisation counts too: one character, many bytes.
+    let wide = "\u{fdfa}".repeat(12);
+    let err = session::check_name(&wide).unwrap_err().to_string();
+    assert!(err.starts_with("the session name takes "), "{err}");
 }
