@@ -51,11 +51,36 @@ pub fn create(
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session)> {
-    let name = match naming {
-        Naming::Exact(n) => check_name(n)?,
-        Naming::FreeFrom(base) => free_name(store, base)?,
-    };
-    let mut s = Session::new(&name, q, now)?;
+    // A free name can be taken by another aiact between the look and the
+    // write: the write never replaces, so look again a few times.
+    let mut attempts = 0;
+    loop {
+        let name = match naming {
+            Naming::Exact(n) => check_name(n)?,
+            Naming::FreeFrom(base) => free_name(store, base)?,
+        };
+        match create_named(store, &name, q, answers, now, today) {
+            Err(Error::Input(msg))
+                if matches!(naming, Naming::FreeFrom(_))
+                    && msg.starts_with("a session named")
+                    && attempts < 10 =>
+            {
+                attempts += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn create_named(
+    store: &Store,
+    name: &str,
+    q: &Questionnaire,
+    answers: &Answers,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
+    let mut s = Session::new(name, q, now)?;
     for (id, a) in answers {
         s.set_answer(id, a.clone(), now);
     }

@@ -274,6 +274,10 @@ fn export_and_import_between_two_data_folders() {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
+    /// Nothing can be created: a read-only folder.
+    ReadOnly,
+    /// Files can be created but not a byte written: a full disk.
+    DiskFull,
     ShortWrite,
     FailedSync,
     FailedRename,
@@ -291,6 +295,9 @@ struct FaultyFile {
 
 impl Write for FaultyFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.fault == Fault::DiskFull {
+            return Err(io::Error::from(io::ErrorKind::StorageFull));
+        }
         if self.fault == Fault::ShortWrite {
             // Half of the first write lands, then the disk is full.
             if self.written == 0 {
@@ -318,6 +325,9 @@ impl TempFile for FaultyFile {
 
 impl Storage for Faulty {
     fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>> {
+        if self.0 == Fault::ReadOnly {
+            return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        }
         Ok(Box::new(FaultyFile {
             inner: RealStorage.create_new(path)?,
             fault: self.0,
@@ -1035,4 +1045,100 @@ fn names_are_limited_by_the_bytes_of_their_file_names() {
     let wide = "\u{fdfa}".repeat(12);
     let err = session::check_name(&wide).unwrap_err().to_string();
     assert!(err.starts_with("the session name takes "), "{err}");
+}
+
+/// Issue 14.7: in a read-only or full data folder resume, recheck, rename
+/// and delete all failed (exit 3) because the lock could not be written,
+/// saying so in misleading words. Now resume opens read-only and says why,
+/// changes are refused plainly, and delete frees space on a full disk.
+#[test]
+fn a_read_only_or_full_folder_opens_read_only_and_delete_frees_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let real = Store::open(dir.path()).unwrap();
+    let now = ts("2026-11-20T09:00:00Z");
+    let path = real
+        .create(&Session::new("kept", &q, now).unwrap())
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let shown = dir.path().display();
+
+    let read_only = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::ReadOnly))).unwrap();
+    let opened = read_only
+        .open_session("kept", OpenMode::LockOrReadOnly, today())
+        .expect("a read-only folder still opens its sessions");
+    assert!(opened.read_only());
+    let why = format!("the data folder {shown} is read-only (permission denied)");
+    assert_eq!(opened.unwritable.as_deref(), Some(why.as_str()));
+    // The app says it too.
+    let mut storage = aiact::tui::storage::SessionStorage::new(read_only.clone(), today());
+    let app_opened = storage.adopt(opened, None);
+    assert_eq!(
+        app_opened.read_only.as_deref(),
+        Some(format!("Opened read-only: {why}, so changes are not saved.").as_str())
+    );
+    let refused = format!(
+        "{why}, so its sessions cannot be changed; `aiact resume NAME` and `aiact report NAME` still show them"
+    );
+    let err = read_only
+        .open_session("kept", OpenMode::Lock, today())
+        .unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused.clone()));
+    let err = read_only.rename("kept", "other", now).unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused.clone()));
+    let err = read_only.delete("kept").unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    let full = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::DiskFull))).unwrap();
+    let opened = full
+        .open_session("kept", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    assert_eq!(
+        opened.unwritable.as_deref(),
+        Some(format!("the disk holding the data folder {shown} is full").as_str())
+    );
+    drop(opened);
+    // A session another aiact has open is still not deleted under it.
+    let held_path = real
+        .create(&Session::new("held", &q, now).unwrap())
+        .unwrap();
+    let holder = real.open_session("held", OpenMode::Lock, today()).unwrap();
+    let err = full.delete("held").unwrap_err().to_string();
+    assert!(
+        err.contains("the session is open in another aiact"),
+        "{err}"
+    );
+    assert!(held_path.exists());
+    drop(holder);
+    // Deleting frees space: no lock needs to be written first.
+    assert_eq!(full.delete("kept").unwrap(), path);
+    assert!(!path.exists());
+    assert_eq!(folder_files(dir.path()), vec!["held.ron"]);
+}
+
+/// Issue 14.11: the app's read-only state names who holds the lock.
+#[test]
+fn the_app_says_who_holds_a_session_it_opened_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .create(&Session::new("shared", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let first = store
+        .open_session("shared", OpenMode::Lock, today())
+        .unwrap();
+    let second = store
+        .open_session("shared", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    let mut storage = aiact::tui::storage::SessionStorage::new(store.clone(), today());
+    let opened = storage.adopt(second, None);
+    assert_eq!(
+        opened.read_only,
+        Some(format!(
+            "This session is open in another aiact ({}): opened read-only, changes are not saved.",
+            first.lock.as_ref().unwrap().info().describe()
+        ))
+    );
 }
