@@ -310,8 +310,8 @@ impl Session {
     /// escape into the app or a report. Idempotent: a clean session is
     /// unchanged.
     fn clean_user_text(&mut self) {
-        use crate::text::{clean_user_text, find_control};
-        let dirty = |t: &str| find_control(t).is_some() || t.contains(['\n', '\t']);
+        use crate::text::{clean_user_text, needs_escape};
+        let dirty = |t: &str| t.chars().any(needs_escape);
         for saved in self.answers.values_mut() {
             if let Some(note) = &mut saved.note
                 && dirty(note)
