@@ -31,9 +31,9 @@ pub type Answers = BTreeMap<String, Answer>;
 pub enum NumberError {
     #[error("type a number")]
     Empty,
-    #[error("`{0}` is not a number; write it like 3e24, 3×10^24, 1.5B or 2T")]
+    #[error("`{}` is not a number; write it like 3e24, 3×10^24, 1.5B or 2T", crate::text::echo(.0))]
     Malformed(String),
-    #[error("`{0}` is not a finite number")]
+    #[error("`{}` is not a finite number", crate::text::echo(.0))]
     NotFinite(String),
 }
 

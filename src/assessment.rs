@@ -15,7 +15,6 @@ use crate::engine::evaluate;
 use crate::error::{Error, Result};
 use crate::questionnaire::{self, Questionnaire, source};
 use crate::session::{OpenMode, Opened, Session, Store, check_name};
-use crate::text::printable_line;
 
 /// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
 /// platform's data folder.
@@ -66,11 +65,37 @@ fn create_marked(
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session)> {
-    let name = match naming {
-        Naming::Exact(n) => check_name(n)?,
-        Naming::FreeFrom(base) => free_name(store, base)?,
-    };
-    let mut s = Session::new(&name, q, now)?;
+    // A free name can be taken by another aiact between the look and the
+    // write: the write never replaces, so look again a few times.
+    let mut attempts = 0;
+    loop {
+        let name = match naming {
+            Naming::Exact(n) => check_name(n)?,
+            Naming::FreeFrom(base) => free_name(store, base)?,
+        };
+        match create_named(store, &name, q, answers, prefilled, now, today) {
+            Err(Error::Input(msg))
+                if matches!(naming, Naming::FreeFrom(_))
+                    && msg.starts_with("a session named")
+                    && attempts < 10 =>
+            {
+                attempts += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn create_named(
+    store: &Store,
+    name: &str,
+    q: &Questionnaire,
+    answers: &Answers,
+    prefilled: &BTreeMap<String, String>,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session)> {
+    let mut s = Session::new(name, q, now)?;
     for (id, a) in answers {
         s.set_answer(id, a.clone(), now);
     }
@@ -128,7 +153,7 @@ pub fn check_answers(ev: &crate::engine::Evaluation, path: impl std::fmt::Displa
             .iter()
             .map(|p| crate::error::Problem {
                 line: None,
-                subject: format!("answer to \"{}\"", printable_line(&p.question)),
+                subject: format!("answer to \"{}\"", crate::text::echo(&p.question)),
                 message: p.message.clone(),
             })
             .collect(),

@@ -122,11 +122,30 @@ fn render_syntax(
     source_line: &str,
     hint: &str,
 ) -> String {
-    let shown: String = crate::text::printable(source_line);
-    let caret_pad: String = shown
+    // A long line (a huge value) is shown only around the caret.
+    const BEFORE: usize = crate::text::ECHO_CHARS / 2;
+    let chars: Vec<char> = source_line.chars().collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(BEFORE);
+    let end = (start + crate::text::ECHO_CHARS).min(chars.len());
+    let mut window: String = chars[start..end].iter().collect();
+    let mut pad = at - start;
+    if start > 0 {
+        window.insert(0, '…');
+        pad += 1;
+    }
+    if end < chars.len() {
+        window.push('…');
+    }
+    let shown: String = window
         .chars()
-        .take(col.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| crate::text::printable(&c.to_string()))
+        .collect();
+    // The caret sits under the character at `col`, counting each escape's width.
+    let caret_pad: String = window
+        .chars()
+        .take(pad)
+        .map(|c| " ".repeat(crate::text::printable(&c.to_string()).chars().count()))
         .collect();
     let mut out = format!("{path}:{line}:{col}: {message}\n");
     out.push_str(&format!("  {shown}\n  {caret_pad}^\n"));
@@ -143,6 +162,11 @@ fn render_problems(path: &str, what: &str, problems: &[Problem], hint: &str) -> 
     for p in problems {
         // Ids and values come from the file: never let them reach a terminal raw.
         let text = crate::text::printable_line(&p.to_string());
+        let text = if text.chars().count() > 4 * crate::text::ECHO_CHARS {
+            crate::text::echo(&text)
+        } else {
+            text
+        };
         match p.line {
             Some(line) => out.push_str(&format!("  {path}:{line}: {text}\n")),
             None => out.push_str(&format!("  {path}: {text}\n")),

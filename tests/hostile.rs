@@ -382,3 +382,375 @@ fn invalid_utf8_in_answers_and_scenarios_is_positioned_too() {
         "{err}"
     );
 }
+
+/// Issue 14.1: two `aiact new --name X` at once both said "Created" and one
+/// silently replaced the other. Exactly one may win.
+#[test]
+fn concurrent_new_processes_of_one_name_leave_exactly_one_winner() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                common::command()
+                    .arg("--data-dir")
+                    .arg(dir.path())
+                    .args(["--today", common::TODAY])
+                    .args(["new", "--name", "race", "--questionnaire", BASIC])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        let won = outputs
+            .iter()
+            .filter(|o| o.status.code() == Some(0))
+            .count();
+        assert_eq!(won, 1, "round {round}: {won} of 8 said Created");
+        for o in outputs.iter().filter(|o| o.status.code() != Some(0)) {
+            assert_eq!(o.status.code(), Some(1));
+            assert!(
+                common::stderr(o).starts_with("a session named \"race\" already exists in"),
+                "{}",
+                common::stderr(o)
+            );
+        }
+        let files: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, ["race.ron"], "round {round}");
+    }
+}
+
+/// A session file with a questionnaire id and a note carrying C1 controls,
+/// a bidi override and zero-width characters.
+fn hostile_text_session(dir: &Path) {
+    let made = common::aiact_in(
+        dir,
+        &[
+            "new",
+            "--name",
+            "plain",
+            "--questionnaire",
+            BASIC,
+            "--answers",
+            "tests/fixtures/cli/complete.answers.ron",
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", common::stderr(&made));
+    let text = std::fs::read_to_string(dir.join("plain.ron")).unwrap();
+    let hostile = text
+        .replacen(
+            "id: \"basic\"",
+            "id: \"basic\\u{9b}31m\\u{9d}x\\u{202e}\"",
+            1,
+        )
+        .replacen(
+            "note: None",
+            "note: Some(\"gnp.exe\\u{202e}\\u{200b}\\u{9b}2J\")",
+            1,
+        );
+    assert!(
+        hostile.contains("\\u{202e}\\u{200b}"),
+        "edits did not apply"
+    );
+    std::fs::write(dir.join("plain.ron"), hostile).unwrap();
+}
+
+/// The raw UTF-8 of characters a terminal would act on or hide.
+const HIDDEN: [&str; 5] = ["\u{9b}", "\u{9d}", "\u{202e}", "\u{200b}", "\u{2066}"];
+
+fn assert_no_hidden(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for h in HIDDEN {
+        assert!(
+            !text.contains(h),
+            "{what} printed U+{:04X} raw: {text:?}",
+            h.chars().next().unwrap() as u32
+        );
+    }
+}
+
+/// Issue 14.6: C1 controls passed raw into JSON; bidi overrides and
+/// zero-width characters reached the terminal from list, report and errors.
+#[test]
+fn no_stream_carries_c1_bidi_or_zero_width_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_text_session(dir.path());
+    for args in [
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["report", "plain"],
+        vec!["report", "plain", "--format", "json"],
+        vec!["report", "plain", "--format", "model-card"],
+        vec!["resume", "plain"],
+        vec!["recheck", "plain"],
+        vec!["report", "pl\u{202e}ain\u{200b}"],
+        vec!["new", "--name", "x\u{2066}y", "--questionnaire", BASIC],
+    ] {
+        let out = common::aiact_in(dir.path(), &args);
+        assert_no_hidden(&format!("`aiact {}` (stdout)", args.join(" ")), &out.stdout);
+        assert_no_hidden(&format!("`aiact {}` (stderr)", args.join(" ")), &out.stderr);
+    }
+    // JSON escapes them as \uXXXX, so the values survive for a program: a
+    // file name carrying them is listed as it is.
+    std::fs::write(dir.path().join("evil\u{9b}31m\u{202e}.ron"), "(").unwrap();
+    let out = common::aiact_in(dir.path(), &["list", "--format", "json"]);
+    assert_no_hidden("`aiact list --format json`", &out.stdout);
+    let list = common::stdout(&out);
+    assert!(
+        list.contains("\"file\": \"evil\\u009b31m\\u202e.ron\""),
+        "{list}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(doc["broken"][0]["file"], "evil\u{9b}31m\u{202e}.ron");
+    let out = common::aiact_in(dir.path(), &["list"]);
+    assert_no_hidden("`aiact list`", &out.stdout);
+    assert!(
+        common::stdout(&out).contains("BROKEN evil\\u{9b}31m\\u{202e}.ron: "),
+        "{}",
+        common::stdout(&out)
+    );
+    // Notes are cleaned of them on reading, as of other controls.
+    let json = common::stdout(&common::aiact_in(
+        dir.path(),
+        &["report", "plain", "--format", "json"],
+    ));
+    assert!(json.contains("gnp.exe2J"), "{json}");
+    // Text streams show them as visible escapes.
+    let err = common::stderr(&common::aiact_in(dir.path(), &["report", "pl\u{202e}ain"]));
+    assert!(err.contains("U+202E"), "{err}");
+}
+
+/// Issue 14.9: a huge value was echoed in full in an error message.
+#[test]
+fn a_huge_value_is_not_echoed_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("huge.answers.ron");
+    let huge = "x".repeat(5 * 1024 * 1024);
+    std::fs::write(
+        &answers,
+        format!("{{\n  \"kind\": Choice(\"{huge}\"),\n  \"size\": Number(\"{huge}\"),\n}}\n"),
+    )
+    .unwrap();
+    let out = common::aiact(&[
+        "run",
+        "--questionnaire",
+        BASIC,
+        "--answers",
+        answers.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.len() < 2_000, "{} bytes of error", err.len());
+    assert!(err.contains("…"), "{err}");
+    // The same for a syntax error on a huge line: the caret's surroundings only.
+    std::fs::write(&answers, format!("{{ \"name\": Text(\"{huge}\") oops }}\n")).unwrap();
+    let out = common::aiact(&[
+        "run",
+        "--questionnaire",
+        BASIC,
+        "--answers",
+        answers.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.len() < 2_000, "{} bytes of error", err.len());
+    assert!(err.contains("…"), "{err}");
+    assert!(err.contains("oops"), "{err}");
+}
+
+/// Issue 14.9: session files had no size cap.
+#[test]
+fn a_session_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.ron");
+    // Sparse: nothing is written, only the size is large.
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(50 * 1024 * 1024)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let out = common::aiact_in(dir.path(), &["report", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        common::stderr(&out),
+        format!(
+            "{}: the session file is 50.0 MB; aiact reads session files of up to 40 MB. It is not a session aiact wrote; restore it from a copy.\n",
+            file.display()
+        )
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let listed = common::stdout(&common::aiact_in(dir.path(), &["list"]));
+    assert!(
+        listed.contains("BROKEN huge.ron: ") && listed.contains("50.0 MB"),
+        "{listed}"
+    );
+}
+
+/// Issue 14.8: `report -o` overwrote files and replaced links; `export`
+/// replaced a dangling link.
+#[cfg(unix)]
+#[test]
+fn report_and_export_never_replace_a_file_or_a_link_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let made = common::aiact_in(&data, &["new", "--name", "r", "--questionnaire", BASIC]);
+    assert_eq!(made.status.code(), Some(0), "{}", common::stderr(&made));
+    let existing = dir.path().join("existing.md");
+    std::fs::write(&existing, "keep me").unwrap();
+    let out = common::aiact_in(&data, &["report", "r", "-o", existing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        common::stderr(&out),
+        format!(
+            "{}: the file exists; choose another file name, or pass --force to replace it\n",
+            existing.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    let out = common::aiact_in(
+        &data,
+        &["report", "r", "-o", existing.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        std::fs::read_to_string(&existing)
+            .unwrap()
+            .starts_with("# ")
+    );
+
+    // A link, dangling or not, is never written through or replaced.
+    let target = dir.path().join("target.md");
+    std::fs::write(&target, "the link's target").unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let dangling = dir.path().join("dangling.ron");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.ron"), &dangling).unwrap();
+    for (args, path) in [
+        (vec!["report", "r", "-o", link.to_str().unwrap()], &link),
+        (
+            vec!["report", "r", "-o", link.to_str().unwrap(), "--force"],
+            &link,
+        ),
+        (vec!["export", "r", dangling.to_str().unwrap()], &dangling),
+        (
+            vec!["export", "r", dangling.to_str().unwrap(), "--force"],
+            &dangling,
+        ),
+    ] {
+        let out = common::aiact_in(&data, &args);
+        assert_eq!(out.status.code(), Some(1), "`aiact {}`", args.join(" "));
+        assert_eq!(
+            common::stderr(&out),
+            format!(
+                "{}: it is a symbolic link; aiact does not write through or over links. Give another file name\n",
+                path.display()
+            ),
+            "`aiact {}`",
+            args.join(" ")
+        );
+        assert!(
+            std::fs::symlink_metadata(path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "the link's target"
+    );
+    assert!(!dir.path().join("nowhere.ron").exists());
+}
+
+/// Issue 14.10: a session link to another file showed that file's first line.
+#[cfg(unix)]
+#[test]
+fn links_in_the_data_folder_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET-FIRST-LINE\nmore\n").unwrap();
+    std::os::unix::fs::symlink(&secret, data.join("leak.ron")).unwrap();
+    let list = common::aiact_in(&data, &["list"]);
+    assert_eq!(list.status.code(), Some(0));
+    assert!(
+        !common::stdout(&list).contains("SECRET"),
+        "{}",
+        common::stdout(&list)
+    );
+    assert!(
+        common::stdout(&list).contains(&format!(
+            "BROKEN leak.ron: {}: it is a symbolic link; aiact does not follow links in its data folder",
+            data.join("leak.ron").display()
+        )),
+        "{}",
+        common::stdout(&list)
+    );
+    let report = common::aiact_in(&data, &["report", "leak"]);
+    assert_eq!(report.status.code(), Some(1));
+    assert!(
+        !common::stderr(&report).contains("SECRET"),
+        "{}",
+        common::stderr(&report)
+    );
+    assert_eq!(
+        common::stderr(&report),
+        format!(
+            "{}: it is a symbolic link; aiact does not follow links in its data folder\n",
+            data.join("leak.ron").display()
+        )
+    );
+}
+
+/// Issue 14.11: a data folder that is a file said "it already exists".
+#[test]
+fn a_data_folder_that_is_a_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out = common::aiact_in(&file, &["list"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        common::stderr(&out),
+        format!(
+            "{}: the data folder is a file, not a folder; pass --data-dir with a folder, or move the file away\n",
+            file.display()
+        )
+    );
+}
+
+/// Issue 14.11: an unknown questionnaire in a session did not name the file.
+#[test]
+fn an_unknown_questionnaire_names_the_session_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = common::aiact_in(dir.path(), &["new", "--name", "gone"]);
+    assert_eq!(made.status.code(), Some(0), "{}", common::stderr(&made));
+    let file = dir.path().join("gone.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("id: \"eu-ai-act-oss\"", "id: \"retired\"", 1),
+    )
+    .unwrap();
+    for args in [vec!["report", "gone"], vec!["resume", "gone"]] {
+        let out = common::aiact_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            common::stderr(&out),
+            format!(
+                "{}: the session uses the questionnaire \"retired\", which this aiact does not ship; `aiact questionnaires` lists those it does\n",
+                file.display()
+            ),
+            "`aiact {}`",
+            args.join(" ")
+        );
+    }
+}

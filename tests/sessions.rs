@@ -240,13 +240,13 @@ fn export_and_import_between_two_data_folders() {
     let s = full_session(&q);
     a.create(&s).unwrap();
     let file = dir.path().join("moved.ron");
-    a.export(&s.name, &file).unwrap();
+    a.export(&s.name, &file, false).unwrap();
     // Export never overwrites.
-    let err = a.export(&s.name, &file).unwrap_err().to_string();
+    let err = a.export(&s.name, &file, false).unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
-            "{}: the file exists; choose another file name",
+            "{}: the file exists; choose another file name, or pass --force to replace it",
             file.display()
         )
     );
@@ -274,6 +274,10 @@ fn export_and_import_between_two_data_folders() {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
+    /// Nothing can be created: a read-only folder.
+    ReadOnly,
+    /// Files can be created but not a byte written: a full disk.
+    DiskFull,
     ShortWrite,
     FailedSync,
     FailedRename,
@@ -291,6 +295,9 @@ struct FaultyFile {
 
 impl Write for FaultyFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.fault == Fault::DiskFull {
+            return Err(io::Error::from(io::ErrorKind::StorageFull));
+        }
         if self.fault == Fault::ShortWrite {
             // Half of the first write lands, then the disk is full.
             if self.written == 0 {
@@ -318,6 +325,9 @@ impl TempFile for FaultyFile {
 
 impl Storage for Faulty {
     fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>> {
+        if self.0 == Fault::ReadOnly {
+            return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        }
         Ok(Box::new(FaultyFile {
             inner: RealStorage.create_new(path)?,
             fault: self.0,
@@ -809,7 +819,7 @@ fn the_folder_and_files_are_private_to_the_user() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&path), 0o600);
     let file = dir.path().join("exported.ron");
-    store.export("private", &file).unwrap();
+    store.export("private", &file, false).unwrap();
     assert_eq!(mode(&file), 0o600);
 }
 
@@ -864,4 +874,271 @@ fn a_durable_save_is_quick_enough_for_every_keystroke() {
     let each = start.elapsed() / rounds;
     eprintln!("one durable save (write, fsync, rename, fsync folder): {each:?}");
     assert!(each < Duration::from_secs(2), "{each:?}");
+}
+
+/// Issue 14.1: creating checked the name and then renamed over it, so two
+/// creators of one name both "succeeded". Now exactly one does, each round.
+#[test]
+fn concurrent_creates_of_one_name_leave_exactly_one_winner() {
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    for round in 0..50 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let barrier = std::sync::Barrier::new(8);
+        let results: Vec<(usize, Result<PathBuf, String>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let (store, q, barrier) = (&store, &q, &barrier);
+                    scope.spawn(move || {
+                        let mut s = Session::new("race", q, ts("2026-11-20T09:00:00Z")).unwrap();
+                        s.position.screen = format!("creator {i}");
+                        barrier.wait();
+                        (i, store.create(&s).map_err(|e| e.to_string()))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let winners: Vec<usize> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(i, _)| *i)
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: winners {winners:?}");
+        for (_, r) in &results {
+            if let Err(e) = r {
+                assert!(
+                    e.starts_with("a session named \"race\" already exists"),
+                    "{e}"
+                );
+            }
+        }
+        // The file on disk is the winner's, and nothing else is left.
+        let saved = store.load("race").unwrap();
+        assert_eq!(saved.position.screen, format!("creator {}", winners[0]));
+        assert_eq!(folder_files(dir.path()), vec!["race.ron"], "round {round}");
+    }
+}
+
+/// Issue 14.3: temporary files of interrupted saves were never removed.
+#[cfg(target_os = "linux")]
+#[test]
+fn stale_temporary_files_of_dead_processes_are_removed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let make = |name: &str, aged: bool| {
+        let path = dir.path().join(name);
+        let f = std::fs::File::create(&path).unwrap();
+        if aged {
+            f.set_modified(old).unwrap();
+        }
+    };
+    let me = std::process::id();
+    // A process id above the kernel's maximum: certainly not running.
+    make(".gone.ron.4000000000-0.tmp", true);
+    make(".gone.lock.4000000000-3.tmp", true);
+    // A live process's save (ours) is left alone, however old.
+    make(&format!(".mine.ron.{me}-0.tmp"), true);
+    // A save that just started is left alone too (it may be another host's).
+    make(".fresh.ron.4000000000-1.tmp", false);
+    // Not ours: other names are never touched.
+    make("notes.tmp", true);
+    make(".hidden.tmp", true);
+    let _store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        folder_files(dir.path()),
+        vec![
+            ".fresh.ron.4000000000-1.tmp".to_string(),
+            ".hidden.tmp".to_string(),
+            format!(".mine.ron.{me}-0.tmp"),
+            "notes.tmp".to_string(),
+        ]
+    );
+}
+
+/// Issue 14.4: a lock that is not UTF-8 blocked the session; a lock path
+/// that is a folder blocked even a take-over.
+#[test]
+fn unreadable_locks_are_treated_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let path = store
+        .create(&Session::new("odd", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let lock_file = Store::lock_path(&path);
+    std::fs::write(&lock_file, b"(host: \"\xff\xfe\", pid: 1)").unwrap();
+    let opened = store
+        .open_session("odd", OpenMode::LockOrReadOnly, today())
+        .expect("a lock that is not UTF-8 holds nothing");
+    assert!(!opened.read_only());
+    let lock = opened.lock.as_ref().unwrap();
+    assert_eq!(
+        lock.unreadable.as_deref(),
+        Some("the lock file is not valid UTF-8 text")
+    );
+    drop(opened);
+    assert!(!lock_file.exists());
+
+    for mode in [OpenMode::Lock, OpenMode::TakeOver] {
+        std::fs::create_dir(&lock_file).unwrap();
+        std::fs::write(lock_file.join("inside"), "x").unwrap();
+        let opened = store
+            .open_session("odd", mode, today())
+            .unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        assert_eq!(
+            opened.lock.as_ref().unwrap().unreadable.as_deref(),
+            Some("the lock is a folder, not a file (moved aside)"),
+            "{mode:?}"
+        );
+        drop(opened);
+        assert!(!lock_file.exists());
+        // What was in the folder is kept, moved aside.
+        let aside: Vec<String> = folder_files(dir.path())
+            .into_iter()
+            .filter(|n| n.starts_with(".odd.lock.") && n.ends_with(".aside"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{:?}", folder_files(dir.path()));
+        std::fs::remove_dir_all(dir.path().join(&aside[0])).unwrap();
+    }
+    // An empty folder is simply removed.
+    std::fs::create_dir(&lock_file).unwrap();
+    let opened = store.open_session("odd", OpenMode::Lock, today()).unwrap();
+    assert_eq!(
+        opened.lock.as_ref().unwrap().unreadable.as_deref(),
+        Some("the lock is a folder, not a file (removed)")
+    );
+}
+
+/// Issue 14.5: names of 57+ four-byte characters made sessions that could
+/// never be opened again (a derived file name passed 255 bytes).
+#[test]
+fn names_are_limited_by_the_bytes_of_their_file_names() {
+    // U+20000, a CJK ideograph: a letter of four bytes that folds to itself.
+    let long = "\u{20000}".repeat(57);
+    assert_eq!(
+        session::check_name(&long).unwrap_err().to_string(),
+        "the session name takes 228 bytes in a file name; use at most 213 (letters outside A–Z take 2 to 4 bytes each, so shorten it)"
+    );
+    // The longest name allowed still makes a session that opens, locks and renames.
+    let longest = "\u{20000}".repeat(53);
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .create(&Session::new(&longest, &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let opened = store
+        .open_session(&longest, OpenMode::Lock, today())
+        .unwrap();
+    assert!(!opened.read_only());
+    drop(opened);
+    let mut saver = Saver::spawn(store.storage());
+    let s = store.load(&longest).unwrap();
+    saver.save_session(&store, &s).unwrap();
+    saver
+        .wait_report(Duration::from_secs(10))
+        .unwrap()
+        .result
+        .unwrap();
+    // Expansion by normalisation counts too: one character, many bytes.
+    let wide = "\u{fdfa}".repeat(12);
+    let err = session::check_name(&wide).unwrap_err().to_string();
+    assert!(err.starts_with("the session name takes "), "{err}");
+}
+
+/// Issue 14.7: in a read-only or full data folder resume, recheck, rename
+/// and delete all failed (exit 3) because the lock could not be written,
+/// saying so in misleading words. Now resume opens read-only and says why,
+/// changes are refused plainly, and delete frees space on a full disk.
+#[test]
+fn a_read_only_or_full_folder_opens_read_only_and_delete_frees_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let real = Store::open(dir.path()).unwrap();
+    let now = ts("2026-11-20T09:00:00Z");
+    let path = real
+        .create(&Session::new("kept", &q, now).unwrap())
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let shown = dir.path().display();
+
+    let read_only = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::ReadOnly))).unwrap();
+    let opened = read_only
+        .open_session("kept", OpenMode::LockOrReadOnly, today())
+        .expect("a read-only folder still opens its sessions");
+    assert!(opened.read_only());
+    let why = format!("the data folder {shown} is read-only (permission denied)");
+    assert_eq!(opened.unwritable.as_deref(), Some(why.as_str()));
+    // The app says it too.
+    let mut storage = aiact::tui::storage::SessionStorage::new(read_only.clone(), today());
+    let app_opened = storage.adopt(opened, None);
+    assert_eq!(
+        app_opened.read_only.as_deref(),
+        Some(format!("Opened read-only: {why}, so changes are not saved.").as_str())
+    );
+    let refused = format!(
+        "{why}, so its sessions cannot be changed; `aiact resume NAME` and `aiact report NAME` still show them"
+    );
+    let err = read_only
+        .open_session("kept", OpenMode::Lock, today())
+        .unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused.clone()));
+    let err = read_only.rename("kept", "other", now).unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused.clone()));
+    let err = read_only.delete("kept").unwrap_err();
+    assert_eq!((err.exit_code(), err.to_string()), (3, refused));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    let full = Store::with_storage(dir.path(), Arc::new(Faulty(Fault::DiskFull))).unwrap();
+    let opened = full
+        .open_session("kept", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    assert_eq!(
+        opened.unwritable.as_deref(),
+        Some(format!("the disk holding the data folder {shown} is full").as_str())
+    );
+    drop(opened);
+    // A session another aiact has open is still not deleted under it.
+    let held_path = real
+        .create(&Session::new("held", &q, now).unwrap())
+        .unwrap();
+    let holder = real.open_session("held", OpenMode::Lock, today()).unwrap();
+    let err = full.delete("held").unwrap_err().to_string();
+    assert!(
+        err.contains("the session is open in another aiact"),
+        "{err}"
+    );
+    assert!(held_path.exists());
+    drop(holder);
+    // Deleting frees space: no lock needs to be written first.
+    assert_eq!(full.delete("kept").unwrap(), path);
+    assert!(!path.exists());
+    assert_eq!(folder_files(dir.path()), vec!["held.ron"]);
+}
+
+/// Issue 14.11: the app's read-only state names who holds the lock.
+#[test]
+fn the_app_says_who_holds_a_session_it_opened_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .create(&Session::new("shared", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let first = store
+        .open_session("shared", OpenMode::Lock, today())
+        .unwrap();
+    let second = store
+        .open_session("shared", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    let mut storage = aiact::tui::storage::SessionStorage::new(store.clone(), today());
+    let opened = storage.adopt(second, None);
+    assert_eq!(
+        opened.read_only,
+        Some(format!(
+            "This session is open in another aiact ({}): opened read-only, changes are not saved.",
+            first.lock.as_ref().unwrap().info().describe()
+        ))
+    );
 }

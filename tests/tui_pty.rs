@@ -301,6 +301,17 @@ fn after_a_resize_the_next_key_acts_at_once_and_idle_costs_nothing() {
 /// controller end is closed while aiact runs on the other.
 #[cfg(target_os = "linux")]
 fn run_and_close_the_terminal(controlling: bool) -> (Option<i32>, String) {
+    let (code, how, _) = run_and_close_the_terminal_after(controlling, b"");
+    (code, how)
+}
+
+/// Like [`run_and_close_the_terminal`], typing `keys` after the first frame
+/// and returning what the app wrote before the terminal went away.
+#[cfg(target_os = "linux")]
+fn run_and_close_the_terminal_after(
+    controlling: bool,
+    keys: &[u8],
+) -> (Option<i32>, String, String) {
     use std::ffi::CStr;
     use std::os::fd::{FromRawFd, OwnedFd};
     use std::os::unix::process::CommandExt;
@@ -361,6 +372,28 @@ fn run_and_close_the_terminal(controlling: bool) -> (Option<i32>, String) {
         let n = reader.read(&mut buf).unwrap_or(0);
         seen.extend_from_slice(&buf[..n]);
     }
+    if !keys.is_empty() {
+        use std::io::Write;
+        reader.write_all(keys).unwrap();
+        // Whatever the app writes in the next moment (non-blocking reads).
+        // SAFETY: fcntl on a descriptor this function owns.
+        unsafe {
+            use std::os::fd::AsRawFd;
+            let fd = reader.as_raw_fd();
+            libc::fcntl(
+                fd,
+                libc::F_SETFL,
+                libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
+            );
+        }
+        let until = Instant::now() + Duration::from_millis(800);
+        while Instant::now() < until {
+            match reader.read(&mut buf) {
+                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
     drop(reader);
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
@@ -379,7 +412,11 @@ fn run_and_close_the_terminal(controlling: bool) -> (Option<i32>, String) {
         (None, Some(s)) => format!("signal {s}"),
         _ => "unknown".into(),
     };
-    (status.code(), how)
+    (
+        status.code(),
+        how,
+        String::from_utf8_lossy(&seen).into_owned(),
+    )
 }
 
 /// Defect: a terminal that disappeared gave exit 101 (a panic printing
@@ -411,4 +448,20 @@ fn without_a_terminal_each_command_follows_the_documented_rule() {
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = run(&["resume", "scripted"]);
     assert_eq!(code, Some(0), "{err}");
+}
+
+/// Issue 14.2: waiting for the terminal's reply to a cursor-position query
+/// spun forever when the terminal hung up meanwhile. Ctrl+Z (a suspend
+/// that an orphaned process group cannot do, so it returns at once) redrew
+/// through `Terminal::clear`, which asks for the cursor position. Nothing
+/// may ask any more, and a hang-up right after still exits 129.
+#[cfg(target_os = "linux")]
+#[test]
+fn resuming_from_ctrl_z_never_queries_the_cursor_and_a_hang_up_exits_129() {
+    let (code, how, seen) = run_and_close_the_terminal_after(true, b"\x1a");
+    assert!(
+        !seen.contains("\x1b[6n"),
+        "the app asked for the cursor position: {seen:?}"
+    );
+    assert_eq!(code, Some(129), "{how}");
 }

@@ -315,7 +315,7 @@ fn write_json(
     let _ = writeln!(
         out,
         "{}",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        crate::text::json_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default())
     );
 }
 

@@ -105,8 +105,11 @@ pub enum Command {
     Export {
         /// The session's name.
         name: String,
-        /// The file to write.
+        /// The file to write (refused if it exists).
         file: PathBuf,
+        /// Replace the file if it exists (never a link).
+        #[arg(long)]
+        force: bool,
     },
     /// Import a session file written by `export`.
     Import {
@@ -241,9 +244,12 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (refused if it exists).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the output file if it exists (never a link).
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Output formats of `report`.

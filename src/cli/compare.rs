@@ -83,7 +83,7 @@ pub(super) fn diff(
             let _ = writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
+                crate::text::json_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default())
             );
         }
         DiffFormat::Markdown => {

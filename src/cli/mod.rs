@@ -23,8 +23,22 @@ use crate::scenario;
 use crate::text::printable_line;
 
 /// Runs a parsed command line and returns the exit code. Output goes to
-/// `out`, diagnostics to `err`.
+/// `out`, diagnostics to `err`, both through the output rule
+/// ([`crate::text::SafeWriter`]).
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut out = crate::text::SafeWriter::new(out);
+    let mut err = crate::text::SafeWriter::new(err);
+    let code = run_command(cli, env, &mut out, &mut err);
+    let _ = out.flush();
+    let _ = err.flush();
+    code
+}
+
+/// The longest line of an error message printed: a safeguard, as each echo
+/// of input is already shortened.
+const MAX_ERROR_LINE: usize = 2_000;
+
+fn run_command(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let today = match cli.today.as_deref().map(crate::parse_date).transpose() {
         Ok(d) => d.unwrap_or(env.today),
         Err(e) => {
@@ -70,8 +84,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Some(Command::Rename { old, new }) => {
             sessions::rename(cli.data_dir.as_deref(), &old, &new, env, out)
         }
-        Some(Command::Export { name, file }) => {
-            sessions::export(cli.data_dir.as_deref(), &name, &file, out)
+        Some(Command::Export { name, file, force }) => {
+            sessions::export(cli.data_dir.as_deref(), &name, &file, force, out)
         }
         Some(Command::Import { file, as_name }) => {
             sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
@@ -84,8 +98,21 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32
     match result {
         Ok(code) => code,
         Err(e) => {
-            // Whatever a file put in the message, print it harmless.
-            let _ = writeln!(err, "{}", crate::text::printable(e.to_string().trim_end()));
+            // Whatever a file put in the message, print it harmless and short.
+            let text = crate::text::printable(e.to_string().trim_end());
+            let lines: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    if l.chars().count() > MAX_ERROR_LINE {
+                        let mut cut: String = l.chars().take(MAX_ERROR_LINE).collect();
+                        cut.push('…');
+                        cut
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            let _ = writeln!(err, "{}", lines.join("\n"));
             e.exit_code()
         }
     }

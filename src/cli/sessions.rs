@@ -101,14 +101,22 @@ pub(super) fn resume(
             "It is open in another aiact ({}); opened read-only.",
             info.describe()
         );
-    } else if let Some(lock) = &opened.lock
-        && let Some(old) = &lock.took_over
-    {
-        let _ = writeln!(
-            out,
-            "Took over a lock left by {}, which is no longer running.",
-            old.describe()
-        );
+    } else if let Some(why) = &opened.unwritable {
+        let _ = writeln!(out, "Opened read-only: {why}, so changes cannot be saved.");
+    } else if let Some(lock) = &opened.lock {
+        if let Some(old) = &lock.took_over {
+            let _ = writeln!(
+                out,
+                "Took over a lock left by {}, which is no longer running.",
+                old.describe()
+            );
+        }
+        if let Some(why) = &lock.unreadable {
+            let _ = writeln!(
+                out,
+                "Replaced an unreadable lock ({why}); it was left over and held nothing."
+            );
+        }
     }
     write_migration(&opened.migration, q, out);
     if let Some(id) = &opened.migration.landing
@@ -219,7 +227,7 @@ pub(super) fn list(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let row = listed.session.and_then(|mut s| {
-            let q = s.questionnaire.load_current()?;
+            let q = s.load_questionnaire(&listed.path)?;
             let (ev, _) = migrate(&mut s, &q, today);
             // Results only: background outcomes are context, not counted.
             let count = |st| ev.results(&q).filter(|o| o.status == st).count();
@@ -272,7 +280,7 @@ pub(super) fn list(
             let _ = writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
+                crate::text::json_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default())
             );
         }
         ListFormat::Text => {
@@ -322,12 +330,14 @@ pub(super) fn load_for_report(
     today: Date,
 ) -> Result<(Session, Questionnaire, crate::engine::Evaluation)> {
     let as_path = Path::new(spec);
-    let mut s = if as_path.is_file() || spec.contains('/') || spec.ends_with(".ron") {
-        Session::read(as_path)?
+    let (mut s, file) = if as_path.is_file() || spec.contains('/') || spec.ends_with(".ron") {
+        (Session::read(as_path)?, as_path.to_path_buf())
     } else {
-        data_store(data_dir)?.load(spec)?
+        let store = data_store(data_dir)?;
+        let file = store.find(spec)?;
+        (Session::read(&file)?, file)
     };
-    let q = s.questionnaire.load_current()?;
+    let q = s.load_questionnaire(&file)?;
     let (ev, _) = migrate(&mut s, &q, today);
     Ok((s, q, ev))
 }
@@ -350,7 +360,7 @@ pub(super) fn report(
     };
     match &args.output {
         Some(file) => {
-            session::write_atomic(&RealStorage, file, text.as_bytes())?;
+            session::write_user_file(&RealStorage, file, text.as_bytes(), args.force)?;
             let _ = writeln!(out, "Wrote {}", file.display());
         }
         None => {
@@ -470,10 +480,11 @@ pub(super) fn export(
     data_dir: Option<&Path>,
     name: &str,
     file: &Path,
+    force: bool,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    store.export(name, file)?;
+    store.export(name, file, force)?;
     let _ = writeln!(
         out,
         "Exported \"{}\" to {}",

@@ -104,7 +104,7 @@ pub fn load_spec(spec: &str) -> Result<Questionnaire> {
     let ids: Vec<&str> = SHIPPED.iter().map(|(id, _, _)| *id).collect();
     Err(Error::Input(format!(
         "no questionnaire \"{}\": give a file path or one of the shipped ids: {}",
-        crate::text::printable_line(spec),
+        crate::text::echo(spec),
         ids.join(", ")
     )))
 }

@@ -157,15 +157,18 @@ impl Question {
             (Answer::Choice(id), Kind::Single | Kind::YesNo) => self
                 .option_index(id)
                 .map(Value::Choice)
-                .ok_or_else(|| format!("there is no option \"{id}\"")),
+                .ok_or_else(|| format!("there is no option \"{}\"", crate::text::echo(id))),
             (Answer::Choices(ids), Kind::Multiple { min, max }) => {
                 let mut picked = Vec::with_capacity(ids.len());
                 for id in ids {
-                    let o = self
-                        .option_index(id)
-                        .ok_or_else(|| format!("there is no option \"{id}\""))?;
+                    let o = self.option_index(id).ok_or_else(|| {
+                        format!("there is no option \"{}\"", crate::text::echo(id))
+                    })?;
                     if picked.contains(&o) {
-                        return Err(format!("option \"{id}\" is ticked twice"));
+                        return Err(format!(
+                            "option \"{}\" is ticked twice",
+                            crate::text::echo(id)
+                        ));
                     }
                     picked.push(o);
                 }

@@ -89,6 +89,19 @@ pub fn compile(
         "reference",
         file.references.iter().map(|r| &r.id),
     );
+    for r in &file.references {
+        if !is_allowed_url(&r.url) {
+            cx.report(
+                "references",
+                "reference",
+                &r.id,
+                format!(
+                    "url \"{}\" is not a web or mail address; use an http://, https:// or mailto: link",
+                    crate::text::echo(&r.url)
+                ),
+            );
+        }
+    }
     let sets = unique_ids(
         &mut cx,
         "option_sets",
@@ -1304,4 +1317,14 @@ fn check_prefill(
             );
         }
     }
+}
+
+/// Whether a reference's link may be offered to readers: http(s) and mailto
+/// only, so no `javascript:`, `data:` or `file:` link reaches a report.
+fn is_allowed_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let web = ["http://", "https://"]
+        .iter()
+        .any(|p| lower.starts_with(p) && lower.len() > p.len());
+    web || (lower.starts_with("mailto:") && lower.len() > "mailto:".len())
 }

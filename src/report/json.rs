@@ -109,5 +109,5 @@ pub fn to_json(r: &Report) -> String {
             "follow_up": s.follow_up.iter().map(|(o, st, n)| json!({"outcome": o, "status": st, "note": n})).collect::<Vec<_>>(),
         });
     }
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    crate::text::json_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default()) + "\n"
 }

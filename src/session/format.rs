@@ -15,6 +15,13 @@ use crate::questionnaire::{self, Questionnaire, source};
 /// whenever old files would mean something different.
 pub const SESSION_FORMAT_VERSION: u32 = 1;
 
+/// The largest session file aiact reads or writes. A session embeds a copy
+/// of a custom questionnaire (up to
+/// [`MAX_SOURCE_BYTES`](crate::questionnaire::MAX_SOURCE_BYTES), which may
+/// grow when escaped); answers and notes are small beside it. The limit
+/// keeps a hostile file from costing seconds and hundreds of megabytes.
+pub const MAX_SESSION_BYTES: u64 = 40 * 1024 * 1024;
+
 /// A whole session: what a user answered about one component, and where they are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -257,6 +264,32 @@ impl Session {
         format!("// aiact session; see the README, section \"Sessions\".\n{body}\n")
     }
 
+    /// The session as file text, refused when it would be larger than
+    /// aiact reads back ([`MAX_SESSION_BYTES`]); `path` names the file.
+    pub fn to_file_text(&self, path: &std::path::Path) -> Result<String> {
+        let text = self.to_ron();
+        if text.len() as u64 > MAX_SESSION_BYTES {
+            return Err(Error::Input(format!(
+                "{}: the session would be {:.1} MB; aiact keeps session files under {} MB. Shorten its notes or answers",
+                path.display(),
+                text.len() as f64 / 1_048_576.0,
+                MAX_SESSION_BYTES / 1_048_576
+            )));
+        }
+        Ok(text)
+    }
+
+    /// Loads the questionnaire this session answers (see
+    /// [`QuestionnaireRef::load_current`]); an error names the session file.
+    pub fn load_questionnaire(&self, path: &std::path::Path) -> Result<Questionnaire> {
+        self.questionnaire.load_current().map_err(|e| match e {
+            Error::Input(msg) if !msg.starts_with(&path.display().to_string()) => {
+                Error::Input(format!("{}: {msg}", path.display()))
+            }
+            e => e,
+        })
+    }
+
     /// Parses session file text. `path` is how errors name the file; a
     /// damaged file gives `path:line:col` with a caret.
     pub fn from_ron(path: &str, text: &str) -> Result<Session> {
@@ -283,8 +316,8 @@ impl Session {
     /// escape into the app or a report. Idempotent: a clean session is
     /// unchanged.
     fn clean_user_text(&mut self) {
-        use crate::text::{clean_user_text, find_control};
-        let dirty = |t: &str| find_control(t).is_some() || t.contains(['\n', '\t']);
+        use crate::text::{clean_user_text, needs_escape};
+        let dirty = |t: &str| t.chars().any(needs_escape);
         for saved in self.answers.values_mut() {
             if let Some(note) = &mut saved.note
                 && dirty(note)
@@ -320,6 +353,19 @@ impl Session {
     /// Reads a session file from disk.
     pub fn read(path: &std::path::Path) -> Result<Session> {
         let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read the session", &e))?;
+        if !meta.is_file() {
+            return Err(Error::Input(format!(
+                "{shown}: not a regular file; give the path of a session (.ron) file"
+            )));
+        }
+        if meta.len() > MAX_SESSION_BYTES {
+            return Err(Error::Input(format!(
+                "{shown}: the session file is {:.1} MB; aiact reads session files of up to {} MB. It is not a session aiact wrote; restore it from a copy.",
+                meta.len() as f64 / 1_048_576.0,
+                MAX_SESSION_BYTES / 1_048_576
+            )));
+        }
         let text = source::read_text(
             path,
             "read the session",

@@ -31,19 +31,23 @@ mod store;
 mod write;
 
 pub use format::{
-    FollowUp, Origin, Position, Progress, QuestionnaireRef, SESSION_FORMAT_VERSION, SavedAnswer,
-    SavedEvaluation, Session, SetAside,
+    FollowUp, MAX_SESSION_BYTES, Origin, Position, Progress, QuestionnaireRef,
+    SESSION_FORMAT_VERSION, SavedAnswer, SavedEvaluation, Session, SetAside,
 };
-pub use lock::{Lock, LockAttempt, LockInfo, host_name, read_lock};
-pub use name::{MAX_NAME_CHARS, check_name, name_key, slug_of};
+pub use lock::{Lock, LockAttempt, LockInfo, Unwritable, host_name, process_alive, read_lock};
+pub use name::{MAX_NAME_CHARS, MAX_SLUG_BYTES, check_name, name_key, slug_of};
 pub use store::{Listed, Migration, OpenMode, Opened, Store, migrate};
-pub use write::{RealStorage, SaveReport, Saver, Storage, TempFile, temp_path, write_atomic};
+pub use write::{
+    RealStorage, SaveReport, Saver, Storage, TempFile, remove_stale_temps, temp_path, write_atomic,
+    write_new, write_user_file,
+};
 
 impl Saver {
     /// Queues a save of `session` into `store` (see [`Saver::save`]).
     pub fn save_session(&mut self, store: &Store, session: &Session) -> crate::Result<u64> {
         let path = store.path_for(&session.name)?;
-        Ok(self.save(path, session.to_ron().into_bytes()))
+        let text = session.to_file_text(&path)?;
+        Ok(self.save(path, text.into_bytes()))
     }
 }
 

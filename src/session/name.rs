@@ -12,6 +12,11 @@ use crate::error::{Error, Result};
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
+/// The longest file stem (slug) accepted, in bytes: file names have at most
+/// 255 bytes on common file systems, and the longest name derived from a
+/// stem is a temporary file of its lock, `.<slug>.lock.<pid>-<n>.tmp`.
+pub const MAX_SLUG_BYTES: usize = 255 - ".lock".len() - super::write::TEMP_NAME_OVERHEAD;
+
 /// Device names Windows reserves in every folder, with or without extension.
 const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
@@ -36,6 +41,17 @@ pub fn check_name(name: &str) -> Result<String> {
             i + 1
         )));
     }
+    if let Some((i, c)) = trimmed
+        .chars()
+        .enumerate()
+        .find(|(_, c)| crate::text::is_invisible_format(*c))
+    {
+        return Err(Error::Input(format!(
+            "the session name contains the invisible formatting character U+{:04X} at position {}; use only printable characters",
+            c as u32,
+            i + 1
+        )));
+    }
     let count = trimmed.chars().count();
     if count > MAX_NAME_CHARS {
         return Err(Error::Input(format!(
@@ -56,6 +72,12 @@ pub fn check_name(name: &str) -> Result<String> {
     if slug.is_empty() {
         return Err(Error::Input(format!(
             "the session name \"{trimmed}\" needs at least one letter or digit"
+        )));
+    }
+    if slug.len() > MAX_SLUG_BYTES {
+        return Err(Error::Input(format!(
+            "the session name takes {} bytes in a file name; use at most {MAX_SLUG_BYTES} (letters outside A–Z take 2 to 4 bytes each, so shorten it)",
+            slug.len()
         )));
     }
     let key = name_key(trimmed);

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::format::{Session, SetAside};
-use super::lock::{Lock, LockAttempt};
+use super::lock::{Lock, LockAttempt, Unwritable};
 use super::name::{check_name, name_key, slug_of};
-use super::write::{RealStorage, Storage, write_atomic};
+use super::write::{RealStorage, Storage, remove_stale_temps, write_atomic, write_new};
 use crate::engine::{Change, Evaluation, diff, evaluate, resolve_answers};
 use crate::error::{Error, Result};
 use crate::questionnaire::Questionnaire;
@@ -49,6 +49,9 @@ pub struct Opened {
     pub lock: Option<Lock>,
     /// Who holds the lock when it was opened read-only because of them.
     pub held_by: Option<super::lock::LockInfo>,
+    /// Why it was opened read-only when the folder cannot be written (a
+    /// read-only folder, a full disk), in words for the user.
+    pub unwritable: Option<String>,
 }
 
 impl Opened {
@@ -104,6 +107,12 @@ impl Store {
     /// Like [`Store::open`] with another storage (tests inject failures).
     pub fn with_storage(dir: impl Into<PathBuf>, storage: Arc<dyn Storage>) -> Result<Store> {
         let dir = dir.into();
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Environment(format!(
+                "{}: the data folder is a file, not a folder; pass --data-dir with a folder, or move the file away",
+                dir.display()
+            )));
+        }
         if !dir.is_dir() {
             let mut builder = std::fs::DirBuilder::new();
             builder.recursive(true);
@@ -116,6 +125,8 @@ impl Store {
                 .create(&dir)
                 .map_err(|e| Error::io(&dir, "create the session folder", &e))?;
         }
+        // Saves interrupted by a crash or power cut leave temporary files.
+        remove_stale_temps(storage.as_ref(), &dir);
         Ok(Store { dir, storage })
     }
 
@@ -141,23 +152,30 @@ impl Store {
     }
 
     /// Every session file in the folder, readable or not, sorted by file
-    /// name. Temporary, lock and other files are ignored.
+    /// name. Temporary, lock and other files are ignored; a link named like
+    /// a session is listed as unreadable, never followed.
     pub fn list(&self) -> Result<Vec<Listed>> {
         let entries = std::fs::read_dir(&self.dir)
             .map_err(|e| Error::io(&self.dir, "read the session folder", &e))?;
-        let mut paths: Vec<PathBuf> = entries
+        let mut paths: Vec<(PathBuf, bool)> = entries
             .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                name.is_some_and(|n| !n.starts_with('.') && n.ends_with(".ron")) && p.is_file()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let kind = e.file_type().ok()?;
+                let named = !name.starts_with('.') && name.ends_with(".ron");
+                (named && (kind.is_file() || kind.is_symlink()))
+                    .then(|| (e.path(), kind.is_symlink()))
             })
             .collect();
         paths.sort();
         Ok(paths
             .into_iter()
-            .map(|path| Listed {
-                session: Session::read(&path),
+            .map(|(path, link)| Listed {
+                session: if link {
+                    Err(link_refused(&path))
+                } else {
+                    Session::read(&path)
+                },
                 path,
             })
             .collect())
@@ -174,48 +192,65 @@ impl Store {
         Ok(sessions.into_iter().next())
     }
 
-    /// Refuses a name whose file is taken, naming the session that has it.
-    fn check_free(&self, name: &str) -> Result<PathBuf> {
-        let path = self.path_for(name)?;
-        if path.exists() {
-            let holder = Session::read(&path)
+    /// The error for a name whose file is taken, naming the session that has it.
+    fn taken(&self, name: &str, path: &Path) -> Error {
+        let holder = if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+            Session::read(path)
                 .map(|s| s.name)
-                .unwrap_or_else(|_| "a damaged session".into());
-            let how = if name_key(&holder) == name_key(name) && holder != name.trim() {
-                " (names that differ only by case or accents are the same name)"
-            } else {
-                ""
-            };
-            return Err(Error::Input(format!(
-                "a session named \"{}\" already exists in {}{how}; choose another name",
-                printable_line(&holder),
-                self.dir.display()
-            )));
+                .unwrap_or_else(|_| "a damaged session".into())
+        } else {
+            "something that is not a session".into()
+        };
+        let how = if name_key(&holder) == name_key(name) && holder != name.trim() {
+            " (names that differ only by case or accents are the same name)"
+        } else {
+            ""
+        };
+        Error::Input(format!(
+            "a session named \"{}\" already exists in {}{how}; choose another name",
+            printable_line(&holder),
+            self.dir.display()
+        ))
+    }
+
+    /// Writes a session under a name not yet taken, atomically: of two
+    /// aiact creating the same name at once, exactly one succeeds.
+    fn write_new_session(&self, session: &Session, path: &Path) -> Result<()> {
+        let text = session.to_file_text(path)?;
+        if write_new(self.storage.as_ref(), path, text.as_bytes())? {
+            Ok(())
+        } else {
+            Err(self.taken(&session.name, path))
         }
-        Ok(path)
     }
 
     /// Saves a new session; refuses a name already taken.
     pub fn create(&self, session: &Session) -> Result<PathBuf> {
-        let path = self.check_free(&session.name)?;
-        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
+        let path = self.path_for(&session.name)?;
+        self.write_new_session(session, &path)?;
         Ok(path)
     }
 
     /// Saves a session over its file, durably and atomically.
     pub fn save(&self, session: &Session) -> Result<PathBuf> {
         let path = self.path_for(&session.name)?;
-        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
+        let text = session.to_file_text(&path)?;
+        write_atomic(self.storage.as_ref(), &path, text.as_bytes())?;
         Ok(path)
     }
 
-    /// Finds a session by name (any case or normalisation of it).
+    /// Finds a session by name (any case or normalisation of it). A link
+    /// in the data folder is refused, never followed.
     pub fn find(&self, name: &str) -> Result<PathBuf> {
         let path = self.path_for(name)?;
-        if !path.is_file() {
+        let meta = std::fs::symlink_metadata(&path);
+        if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(link_refused(&path));
+        }
+        if !meta.is_ok_and(|m| m.is_file()) {
             return Err(Error::Input(format!(
                 "there is no session named \"{}\" in {}; `aiact list` shows the sessions there",
-                printable_line(name),
+                crate::text::echo(name),
                 self.dir.display()
             )));
         }
@@ -229,20 +264,18 @@ impl Store {
 
     /// Locks a session's file.
     pub fn lock(&self, session_file: &Path) -> Result<LockAttempt> {
-        Lock::acquire(&Store::lock_path(session_file))
+        Lock::acquire_with(self.storage.as_ref(), &Store::lock_path(session_file))
     }
 
-    /// Locks a session, failing with who holds it.
+    /// Locks a session, failing with who holds it, or saying plainly that
+    /// the folder cannot be written.
     pub fn lock_or_fail(&self, session_file: &Path) -> Result<Lock> {
         match self.lock(session_file)? {
             LockAttempt::Acquired(l) => Ok(l),
             LockAttempt::HeldHere(info) | LockAttempt::HeldElsewhere(info) => {
-                Err(Error::Environment(format!(
-                    "{}: the session is open in another aiact ({}); close it there first",
-                    session_file.display(),
-                    info.describe()
-                )))
+                Err(held_error(session_file, &info))
             }
+            LockAttempt::Unwritable(u) => Err(unwritable_error(&u)),
         }
     }
 
@@ -252,14 +285,22 @@ impl Store {
     pub fn open_session(&self, name: &str, mode: OpenMode, today: Date) -> Result<Opened> {
         let path = self.find(name)?;
         let mut held_by = None;
+        let mut unwritable = None;
         let lock = match mode {
             OpenMode::ReadOnly => None,
             OpenMode::Lock => Some(self.lock_or_fail(&path)?),
-            OpenMode::TakeOver => Some(Lock::take_over(&Store::lock_path(&path))?),
+            OpenMode::TakeOver => Some(Lock::take_over_with(
+                self.storage.as_ref(),
+                &Store::lock_path(&path),
+            )?),
             OpenMode::LockOrReadOnly => match self.lock(&path)? {
                 LockAttempt::Acquired(l) => Some(l),
                 LockAttempt::HeldHere(info) => {
                     held_by = Some(info);
+                    None
+                }
+                LockAttempt::Unwritable(u) => {
+                    unwritable = Some(u.describe());
                     None
                 }
                 LockAttempt::HeldElsewhere(info) => {
@@ -272,7 +313,7 @@ impl Store {
             },
         };
         let mut session = Session::read(&path)?;
-        let q = session.questionnaire.load_current()?;
+        let q = session.load_questionnaire(&path)?;
         let (evaluation, migration) = migrate(&mut session, &q, today);
         Ok(Opened {
             path,
@@ -282,14 +323,40 @@ impl Store {
             migration,
             lock,
             held_by,
+            unwritable,
         })
     }
 
-    /// Deletes a session (refused while another aiact has it open).
+    /// Deletes a session (refused while another aiact has it open). On a
+    /// full disk, where not even a lock can be written, the session is
+    /// deleted without one unless a running aiact holds it: deleting is how
+    /// space is freed.
     pub fn delete(&self, name: &str) -> Result<PathBuf> {
         let path = self.find(name)?;
-        let lock = self.lock_or_fail(&path)?;
-        std::fs::remove_file(&path).map_err(|e| Error::io(&path, "delete the session", &e))?;
+        let lock = match self.lock(&path)? {
+            LockAttempt::Acquired(l) => Some(l),
+            LockAttempt::HeldHere(info) | LockAttempt::HeldElsewhere(info) => {
+                return Err(held_error(&path, &info));
+            }
+            LockAttempt::Unwritable(u) if u.full() => {
+                if let Ok(Some(info)) = super::lock::read_lock(&Store::lock_path(&path))
+                    && !info.is_stale()
+                {
+                    return Err(held_error(&path, &info));
+                }
+                None
+            }
+            LockAttempt::Unwritable(u) => return Err(unwritable_error(&u)),
+        };
+        std::fs::remove_file(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                unwritable_error(&Unwritable {
+                    dir: self.dir.clone(),
+                    kind: e.kind(),
+                })
+            }
+            _ => Error::io(&path, "delete the session", &e),
+        })?;
         drop(lock);
         Ok(path)
     }
@@ -301,18 +368,15 @@ impl Store {
         let new_name = check_name(new)?;
         let new_path = self.path_for(&new_name)?;
         let _lock = self.lock_or_fail(&old_path)?;
-        if new_path != old_path {
-            self.check_free(&new_name)?;
-        }
         let mut session = Session::read(&old_path)?;
         session.name = new_name;
         session.updated = now;
-        write_atomic(
-            self.storage.as_ref(),
-            &new_path,
-            session.to_ron().as_bytes(),
-        )?;
-        if new_path != old_path {
+        if new_path == old_path {
+            // Only the spelling changes (case, accents): same file.
+            let text = session.to_file_text(&new_path)?;
+            write_atomic(self.storage.as_ref(), &new_path, text.as_bytes())?;
+        } else {
+            self.write_new_session(&session, &new_path)?;
             std::fs::remove_file(&old_path)
                 .map_err(|e| Error::io(&old_path, "remove the old session file", &e))?;
         }
@@ -320,16 +384,12 @@ impl Store {
     }
 
     /// Writes a session to a file anywhere (self-contained: a custom
-    /// questionnaire travels inside). Refuses to overwrite a file.
-    pub fn export(&self, name: &str, file: &Path) -> Result<()> {
+    /// questionnaire travels inside). Refuses to replace a file unless
+    /// `force`, and never writes through or over a link.
+    pub fn export(&self, name: &str, file: &Path, force: bool) -> Result<()> {
         let session = self.load(name)?;
-        if file.exists() {
-            return Err(Error::Input(format!(
-                "{}: the file exists; choose another file name",
-                file.display()
-            )));
-        }
-        write_atomic(self.storage.as_ref(), file, session.to_ron().as_bytes())
+        let text = session.to_file_text(file)?;
+        super::write::write_user_file(self.storage.as_ref(), file, text.as_bytes(), force)
     }
 
     /// Imports a session file, under `as_name` if given. A name clash is
@@ -340,16 +400,39 @@ impl Store {
             session.name = check_name(name)?;
         }
         let path = self.path_for(&session.name)?;
-        if path.exists() {
-            let e = self.check_free(&session.name).err();
-            let msg = e.map(|e| e.to_string()).unwrap_or_default();
-            return Err(Error::Input(format!(
-                "{msg}; import it under another name with --as NEW"
-            )));
+        match self.write_new_session(&session, &path) {
+            Err(Error::Input(msg)) if msg.starts_with("a session named") => Err(Error::Input(
+                format!("{msg}; import it under another name with --as NEW"),
+            )),
+            Err(e) => Err(e),
+            Ok(()) => Ok(session),
         }
-        write_atomic(self.storage.as_ref(), &path, session.to_ron().as_bytes())?;
-        Ok(session)
     }
+}
+
+/// A link in the data folder, refused.
+fn link_refused(path: &Path) -> Error {
+    Error::Input(format!(
+        "{}: it is a symbolic link; aiact does not follow links in its data folder",
+        path.display()
+    ))
+}
+
+/// A session held by another aiact.
+fn held_error(session_file: &Path, info: &super::lock::LockInfo) -> Error {
+    Error::Environment(format!(
+        "{}: the session is open in another aiact ({}); close it there first",
+        session_file.display(),
+        info.describe()
+    ))
+}
+
+/// A data folder that cannot be written, in plain words.
+fn unwritable_error(u: &Unwritable) -> Error {
+    Error::Environment(format!(
+        "{}, so its sessions cannot be changed; `aiact resume NAME` and `aiact report NAME` still show them",
+        u.describe()
+    ))
 }
 
 /// Brings a session up to date with the questionnaire as it is now:

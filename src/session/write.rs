@@ -31,6 +31,11 @@ pub trait Storage: Send + Sync {
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
     /// Removes a file (a temporary file after a failure).
     fn remove(&self, path: &Path) -> io::Result<()>;
+    /// Gives the file `from` a second name `to`, failing with
+    /// [`io::ErrorKind::AlreadyExists`] if `to` exists: never replaces.
+    fn link_new(&self, from: &Path, to: &Path) -> io::Result<()> {
+        std::fs::hard_link(from, to)
+    }
 }
 
 /// The real file system.
@@ -87,8 +92,15 @@ impl Storage for RealStorage {
     }
 }
 
+/// The most bytes [`temp_path`] adds to a file name: a dot, a dot before the
+/// process id (at most 10 digits), a dash, the counter (at most 20 digits)
+/// and `.tmp`.
+pub const TEMP_NAME_OVERHEAD: usize = 1 + 1 + 10 + 1 + 20 + 4;
+
 /// Names of temporary files start with a dot and end with `.tmp`, so `list`
-/// can ignore them and nobody mistakes them for sessions.
+/// can ignore them and nobody mistakes them for sessions. They carry the
+/// process id, so one left by a process that died can be told from a save in
+/// progress (see [`remove_stale_temps`]).
 pub fn temp_path(target: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -99,18 +111,152 @@ pub fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{file}.{}-{n}.tmp", std::process::id()))
 }
 
-/// Writes `bytes` to `target` durably and atomically: temporary file in the
-/// same folder, write, sync, rename, sync the folder. On failure the old file
-/// is untouched, the temporary file is removed, and the error names the step.
-pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<()> {
+/// The process id in a name made by [`temp_path`], if it is one.
+fn temp_owner(file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, tail) = rest.rsplit_once('.')?;
+    let (pid, n) = tail.split_once('-')?;
+    if pid.is_empty() || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// How old a temporary file of a dead process must be before it is removed:
+/// a save takes well under a second, and the age keeps a save of another
+/// computer sharing the folder (whose process id means nothing here) safe.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes temporary files left in `dir` by saves that were interrupted:
+/// named by [`temp_path`], of a process that is no longer running on this
+/// computer, and not changed for a minute. Returns how many were removed.
+/// Failures (a read-only folder) are ignored: the files are harmless.
+pub fn remove_stale_temps(storage: &dyn Storage, dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_owner) else {
+            continue;
+        };
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= STALE_TEMP_AGE);
+        if meta.is_file()
+            && old
+            && super::lock::process_alive(pid) == Some(false)
+            && storage.remove(&entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Writes a new file durably, never replacing one: the bytes go to a
+/// temporary file (written and synced), which is then linked under the
+/// target's name (failing if that name exists) and removed. `Ok(false)`
+/// means the target exists and nothing was written. A file system without
+/// hard links falls back to creating the target exclusively first.
+pub fn write_new(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<bool> {
     let temp = temp_path(target);
+    write_temp(storage, &temp, target, bytes)?;
+    let linked = storage.link_new(&temp, target);
+    let result = match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        // No hard links here (some network and FAT file systems): claim the
+        // name exclusively, then move the finished file over the claim.
+        Err(_) => match storage.create_new(target) {
+            Ok(claim) => {
+                drop(claim);
+                return match storage.rename(&temp, target) {
+                    Ok(()) => sync_parent(storage, target).map(|()| true),
+                    Err(e) => {
+                        let _ = storage.remove(&temp);
+                        let _ = storage.remove(target);
+                        Err(Error::io(
+                            target,
+                            "save the session (placing the file failed)",
+                            &e,
+                        ))
+                    }
+                };
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(Error::io(target, "save the session", &e)),
+        },
+    };
+    let _ = storage.remove(&temp);
+    if result.as_ref().is_ok_and(|&made| made) {
+        sync_parent(storage, target)?;
+    }
+    result
+}
+
+/// Writes a file the user named (an export, a report): refused when
+/// something is there unless `force`, and never through or over a link or
+/// onto a folder. Without `force` the file is created exclusively, so a
+/// file appearing meanwhile is not replaced either.
+pub fn write_user_file(
+    storage: &dyn Storage,
+    file: &Path,
+    bytes: &[u8],
+    force: bool,
+) -> Result<()> {
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(Error::Input(format!(
+                "{}: it is a symbolic link; aiact does not write through or over links. Give another file name",
+                file.display()
+            )));
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(Error::Input(format!(
+                "{}: it is a folder; give the name of a file to write",
+                file.display()
+            )));
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(Error::Input(format!(
+                "{}: it is not a regular file; give the name of a file to write",
+                file.display()
+            )));
+        }
+        Ok(_) if !force => {
+            return Err(Error::Input(format!(
+                "{}: the file exists; choose another file name, or pass --force to replace it",
+                file.display()
+            )));
+        }
+        Ok(_) => return write_atomic(storage, file, bytes),
+        Err(_) => {}
+    }
+    if write_new(storage, file, bytes)? {
+        Ok(())
+    } else {
+        Err(Error::Input(format!(
+            "{}: the file exists; choose another file name, or pass --force to replace it",
+            file.display()
+        )))
+    }
+}
+
+/// Writes `bytes` to the new file `temp` and syncs it; removes it on failure.
+fn write_temp(storage: &dyn Storage, temp: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
     let fail = |action: &'static str, e: io::Error| {
-        let _ = storage.remove(&temp);
+        let _ = storage.remove(temp);
         Error::io(target, action, &e)
     };
     let mut file = storage
-        .create_new(&temp)
-        .map_err(|e| Error::io(&temp, "create a temporary file to save the session", &e))?;
+        .create_new(temp)
+        .map_err(|e| Error::io(temp, "create a temporary file to save the session", &e))?;
     file.write_all(bytes).map_err(|e| {
         fail(
             "save the session (writing failed; the previous version is intact)",
@@ -129,13 +275,11 @@ pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Resul
             e,
         )
     })?;
-    drop(file);
-    storage.rename(&temp, target).map_err(|e| {
-        fail(
-            "save the session (replacing the file failed; the previous version is intact)",
-            e,
-        )
-    })?;
+    Ok(())
+}
+
+/// Syncs the folder holding `target`, so a new name in it survives a power cut.
+fn sync_parent(storage: &dyn Storage, target: &Path) -> Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -144,8 +288,24 @@ pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Resul
     };
     storage
         .sync_dir(dir)
-        .map_err(|e| Error::io(dir, "sync the session folder after saving", &e))?;
-    Ok(())
+        .map_err(|e| Error::io(dir, "sync the session folder after saving", &e))
+}
+
+/// Writes `bytes` to `target` durably and atomically: temporary file in the
+/// same folder, write, sync, rename, sync the folder. On failure the old file
+/// is untouched, the temporary file is removed, and the error names the step.
+pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = temp_path(target);
+    write_temp(storage, &temp, target, bytes)?;
+    storage.rename(&temp, target).map_err(|e| {
+        let _ = storage.remove(&temp);
+        Error::io(
+            target,
+            "save the session (replacing the file failed; the previous version is intact)",
+            &e,
+        )
+    })?;
+    sync_parent(storage, target)
 }
 
 /// What the background saver reports back.

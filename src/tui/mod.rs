@@ -178,7 +178,7 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
     let code = 'run: loop {
         // Effects asked for before the loop (opening a session saves it) or
         // by the last message are carried out before waiting again.
-        if runtime.step(&mut app) && (guard.suspend().is_err() || term.clear().is_err()) {
+        if runtime.step(&mut app) && (guard.suspend().is_err() || redraw_all(&mut term).is_err()) {
             break TERMINAL_LOST;
         }
         if runtime.poll(&mut app) {
@@ -224,7 +224,9 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
                 events::Incoming::Signal(sig) => break 'run 128 + sig,
                 events::Incoming::HungUp => break 'run TERMINAL_LOST,
             }
-            if runtime.step(&mut app) && (guard.suspend().is_err() || term.clear().is_err()) {
+            if runtime.step(&mut app)
+                && (guard.suspend().is_err() || redraw_all(&mut term).is_err())
+            {
                 break 'run TERMINAL_LOST;
             }
             if app.should_quit() {
@@ -244,6 +246,17 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
     std::mem::forget(term);
     drop(guard);
     Ok(code)
+}
+
+/// Clears the screen and forgets what was drawn, so the next frame is drawn
+/// in full (after a suspension). Unlike `Terminal::clear` it never asks the
+/// terminal for the cursor position: a terminal that does not answer (or
+/// hangs up meanwhile) would leave the app waiting.
+fn redraw_all<B: ratatui::backend::Backend>(
+    term: &mut Terminal<B>,
+) -> std::result::Result<(), B::Error> {
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 fn io_env(what: &'static str, e: &io::Error) -> Error {

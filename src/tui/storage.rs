@@ -48,14 +48,20 @@ impl SessionStorage {
     /// Makes an already opened session (from `aiact resume` or `aiact new`)
     /// the one saves go to, and returns it for the app.
     pub fn adopt(&mut self, opened: crate::session::Opened, read_only: Option<String>) -> Opened {
-        let read_only = read_only.or_else(|| {
-            opened.held_by.as_ref().map(|info| {
-                format!(
-                    "This session is open in another aiact ({}): opened read-only, changes are not saved.",
-                    info.describe()
-                )
+        let read_only = read_only
+            .or_else(|| {
+                opened.held_by.as_ref().map(|info| {
+                    format!(
+                        "This session is open in another aiact ({}): opened read-only, changes are not saved.",
+                        info.describe()
+                    )
+                })
             })
-        });
+            .or_else(|| {
+                opened.unwritable.as_ref().map(|why| {
+                    format!("Opened read-only: {why}, so changes are not saved.")
+                })
+            });
         let notice = migration_notice(&opened.migration);
         self.open = match &read_only {
             None => Some((opened.path.clone(), opened.lock)),
