@@ -278,3 +278,36 @@ fn resuming_the_session_just_changed_shows_the_change() {
     assert_eq!(&saved(dir.path(), "mine"), app.session());
     assert_eq!(app.saved_mark().0, "✓ saved");
 }
+
+/// A session that disappeared between listing and opening is reported as
+/// not opened (not as a failed save), and the start screen stays.
+#[test]
+fn a_session_gone_before_opening_is_reported_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let q = fixture("kinds.ron");
+    aiact::assessment::create(
+        &store,
+        aiact::assessment::Naming::Exact("gone"),
+        &q,
+        &aiact::answers::Answers::new(),
+        clock().now(),
+        today(),
+    )
+    .unwrap();
+    let sessions = aiact::tui::storage::summaries(&store);
+    let mut app = App::start(vec![q], sessions, today())
+        .with_clock(clock())
+        .with_persistence(true);
+    let mut rt = Runtime::new(
+        Some(Box::new(SessionStorage::new(store, today()))),
+        Some(dir.path().join("reports")),
+    );
+    std::fs::remove_file(dir.path().join("data").join("gone.ron")).unwrap();
+    press(&mut app, &mut rt, KeyCode::Down);
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Start);
+    let t = app_status(&app);
+    assert!(t.contains("Could not open it"), "{t}");
+    assert!(!t.contains("Could not save"), "{t}");
+}

@@ -42,6 +42,8 @@ pub enum Msg {
     Opened(Box<Opened>),
     /// The saved sessions, newest change first, for the start screen.
     Sessions(Vec<SessionSummary>),
+    /// A session could not be opened or created; the message says why.
+    OpenFailed(String),
 }
 
 /// A session opened for the app, with what to tell the user about it.
@@ -717,6 +719,7 @@ impl App {
                 self.status = Some(format!("Saving as “{}”.", self.session.name));
             }
             Msg::Opened(opened) => self.open(*opened),
+            Msg::OpenFailed(why) => self.status = Some(format!("Could not open it: {why}")),
             Msg::Sessions(list) => {
                 self.sessions = list;
                 let n = self.choices.len() + self.sessions.len();

@@ -110,9 +110,9 @@ impl Runtime {
                         let msg = match self.store.as_mut() {
                             Some(s) => match s.resume(&id) {
                                 Ok(opened) => Msg::Opened(Box::new(opened)),
-                                Err(e) => Msg::SaveFailed(e.to_string()),
+                                Err(e) => Msg::OpenFailed(e.to_string()),
                             },
-                            None => Msg::SaveFailed("sessions are not available".into()),
+                            None => Msg::OpenFailed("sessions are not available".into()),
                         };
                         app.handle(msg);
                     }
