@@ -42,13 +42,24 @@ pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
         .with_persistence(store.is_some())
         .with_color(env.color)
         .with_data_dir(store.as_ref().map(|s| s.dir().display().to_string()));
+    let listing = store.clone();
     let storage = store
         .map(|store| Box::new(SessionStorage::new(store, today)) as Box<dyn super::Persistence>);
-    super::run(
+    let code = super::run(
         app,
         Runtime::new(storage, export_dir(cli, env)),
         Options { mouse: cli.mouse },
-    )
+    );
+    refresh_index(listing.as_ref());
+    code
+}
+
+/// Brings the folder's session index up to date on the way out, so the
+/// next start lists the sessions from it (see `session::Store::summaries`).
+fn refresh_index(store: Option<&crate::session::Store>) {
+    if let Some(store) = store {
+        store.summaries();
+    }
 }
 
 /// `aiact present`: facilitator mode for a room, on a projector. Nothing is
@@ -136,9 +147,12 @@ fn run_opened(
         .with_color(env.color)
         .with_data_dir(Some(dir));
     app.handle(super::Msg::Opened(Box::new(opened)));
-    super::run(
+    let listing = storage.store().clone();
+    let code = super::run(
         app,
         Runtime::new(Some(Box::new(storage)), export_dir(cli, env)),
         Options { mouse: cli.mouse },
-    )
+    );
+    refresh_index(Some(&listing));
+    code
 }
