@@ -115,7 +115,7 @@ fn main() {
         for p in &programs[..programs.len() - 1] {
             println!(
                 "  {} / {}: {:.2}×",
-                name(&p.path),
+                p.path.display(),
                 name(&base.path),
                 ms(p.times[runs / 2]) / base_ms
             );

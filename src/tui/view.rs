@@ -404,6 +404,11 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(" Resume a saved assessment", theme.accent()));
         for s in &app.sessions {
+            // Lines past the bottom are cut anyway: a thousand sessions
+            // cost no more to draw than a screenful.
+            if lines.len() >= area.height as usize {
+                break;
+            }
             let sel = app.start_selected == i;
             let text = format!(
                 "{} · {} · {} · {}",
