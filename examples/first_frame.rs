@@ -159,9 +159,22 @@ fn start(program: &Path, data: &Path) -> (Duration, Duration) {
     pty.set_expect_timeout(Some(Duration::from_secs(10)));
     pty.expect("Start a new").expect("the start screen");
     let time = started.elapsed();
-    pty.send("q").expect("quit");
-    let _ = pty.get_process().wait();
+    quit(&mut pty);
     (time, children_cpu().saturating_sub(cpu_before))
+}
+
+/// `q` quits aiact and the bare program; a prompt library that ignores it
+/// (the issue compared Python's questionary) gets Ctrl+C after a moment.
+fn quit(pty: &mut expectrl::session::OsSession) {
+    pty.send("q").expect("quit");
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while pty.get_process().is_alive().unwrap_or(false) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if pty.get_process().is_alive().unwrap_or(false) {
+        let _ = pty.send("\x03");
+    }
+    let _ = pty.get_process().wait();
 }
 
 /// CPU used while the program sits on its first screen for `wait`.
@@ -175,8 +188,7 @@ fn idle_ticks(program: &Path, data: &Path, wait: Duration) -> u64 {
     let before = cpu_ticks(pid);
     std::thread::sleep(wait);
     let used = cpu_ticks(pid) - before;
-    pty.send("q").expect("quit");
-    let _ = pty.get_process().wait();
+    quit(&mut pty);
     used
 }
 
