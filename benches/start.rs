@@ -77,6 +77,10 @@ fn sessions(c: &mut Criterion) {
     let mut group = c.benchmark_group("sessions_1000");
     group.sample_size(20);
     group.bench_function("index", |b| b.iter(|| black_box(store.summaries())));
+    group.bench_function("start_screen_list", |b| {
+        // What the start screen is given: from the index, sorted, in words.
+        b.iter(|| black_box(aiact::tui::storage::summaries(&store)))
+    });
     group.bench_function("index_recheck", |b| {
         // The folder changed since the index was made: every file is
         // stat'ed, none parsed.

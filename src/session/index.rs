@@ -1,7 +1,7 @@
 //! A small index of the data folder, so the start screen can list a
 //! thousand sessions without parsing a thousand files.
 //!
-//! The index (`.index/sessions.json` inside the data folder, written
+//! The index (`.index/sessions` inside the data folder, written
 //! atomically in its own subfolder so writing it never changes the data
 //! folder itself) records, per session file, its size and modification time
 //! and what the start screen shows of it, plus the folder's own modification
@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::format::Session;
 
 /// The index's own format version; another version is rebuilt.
-const INDEX_VERSION: u32 = 2;
+const INDEX_VERSION: u32 = 3;
 
 /// How long a modification time must have stood when the index is made for
 /// the next listing to trust it.
@@ -45,7 +45,7 @@ pub struct Summary {
     pub questionnaire: String,
     /// How many answers it has.
     pub answers: usize,
-    /// In the index as nanoseconds: a number reads faster than a date.
+    /// In the index as nanoseconds: a number decodes faster than a date.
     #[serde(with = "jiff::fmt::serde::timestamp::nanosecond::required")]
     pub updated: Timestamp,
 }
@@ -71,15 +71,76 @@ struct Entry {
     session: Option<Summary>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Index {
+/// The index's head: enough to tell whether the rest can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Head {
     version: u32,
     /// The folder's modification time when the listing began.
     folder_mtime: i64,
     /// When the index was made.
     made: i64,
+}
+
+impl Head {
+    /// Whether the index describes the folder as it is, whose time is
+    /// `folder_mtime` now.
+    fn current(&self, folder_mtime: i64) -> bool {
+        self.version == INDEX_VERSION
+            && self.folder_mtime == folder_mtime
+            && settled(folder_mtime, self.made)
+    }
+}
+
+#[derive(Debug)]
+struct Index {
+    head: Head,
     /// By file name.
     entries: Vec<Entry>,
+}
+
+impl Index {
+    /// The head, then the entries, each encoded with postcard (several times
+    /// faster to read than JSON; the index is a cache, not for people).
+    fn to_bytes(&self) -> Option<Vec<u8>> {
+        let mut bytes = postcard::to_allocvec(&self.head).ok()?;
+        bytes.extend(postcard::to_allocvec(&self.entries).ok()?);
+        Some(bytes)
+    }
+
+    fn head_of(bytes: &[u8]) -> Option<(Head, &[u8])> {
+        postcard::take_from_bytes::<Head>(bytes).ok()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<Index> {
+        let (head, rest) = Index::head_of(bytes)?;
+        if head.version != INDEX_VERSION {
+            return None;
+        }
+        let (entries, rest) = postcard::take_from_bytes(rest).ok()?;
+        rest.is_empty().then_some(Index { head, entries })
+    }
+}
+
+fn folder_mtime(dir: &Path) -> Option<i64> {
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(nanos)
+}
+
+/// Brings the index of `dir` up to date if the folder changed since it was
+/// made (the app does this on the way out, so the next start finds it
+/// current); decodes no more than its head when nothing changed.
+pub fn refresh(dir: &Path) {
+    let current = folder_mtime(dir).is_some_and(|now| {
+        std::fs::read(index_path(dir))
+            .ok()
+            .and_then(|bytes| Index::head_of(&bytes).map(|(head, _)| head))
+            .is_some_and(|head| head.current(now))
+    });
+    if !current {
+        summaries(dir);
+    }
 }
 
 fn nanos(t: SystemTime) -> i64 {
@@ -95,7 +156,7 @@ fn settled(mtime: i64, made: i64) -> bool {
 
 /// Where the index of `dir` lives.
 pub fn index_path(dir: &Path) -> PathBuf {
-    dir.join(".index").join("sessions.json")
+    dir.join(".index").join("sessions")
 }
 
 /// The sessions in `dir` that read, by file name; files that do not read as
@@ -108,31 +169,31 @@ pub fn summaries(dir: &Path) -> Vec<Summary> {
     {
         let _ = std::fs::create_dir_all(parent);
     }
-    let Ok(folder) = std::fs::metadata(dir).and_then(|m| m.modified()) else {
+    let Some(folder_mtime) = folder_mtime(dir) else {
         return Vec::new();
     };
-    let folder_mtime = nanos(folder);
     let old: Option<Index> = std::fs::read(&index_file)
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|i: &Index| i.version == INDEX_VERSION);
-    if let Some(index) = &old
-        && index.folder_mtime == folder_mtime
-        && settled(folder_mtime, index.made)
-    {
-        return index
-            .entries
-            .iter()
-            .filter_map(|e| e.session.clone())
-            .collect();
-    }
+        .and_then(|bytes| Index::from_bytes(&bytes));
+    let old = match old {
+        Some(index) if index.head.current(folder_mtime) => {
+            return index
+                .entries
+                .into_iter()
+                .filter_map(|e| e.session)
+                .collect();
+        }
+        old => old,
+    };
     let made = nanos(SystemTime::now());
     let entries = scan(dir, old.as_ref());
     let list = entries.iter().filter_map(|e| e.session.clone()).collect();
     let index = Index {
-        version: INDEX_VERSION,
-        folder_mtime,
-        made,
+        head: Head {
+            version: INDEX_VERSION,
+            folder_mtime,
+            made,
+        },
         entries,
     };
     write(&index_file, &index);
@@ -159,7 +220,7 @@ fn scan(dir: &Path, old: Option<&Index>) -> Vec<Entry> {
             .binary_search_by(|e| e.file.as_str().cmp(file))
             .ok()
             .map(|i| &old.entries[i])
-            .filter(|e| settled(e.mtime, old.made))
+            .filter(|e| settled(e.mtime, old.head.made))
     };
     files
         .into_iter()
@@ -191,10 +252,10 @@ fn write(path: &Path, index: &Index) {
     if std::fs::create_dir_all(folder).is_err() {
         return;
     }
-    let Ok(bytes) = serde_json::to_vec(index) else {
+    let Some(bytes) = index.to_bytes() else {
         return;
     };
-    let tmp = folder.join(format!(".sessions.json.{}.tmp", std::process::id()));
+    let tmp = folder.join(format!(".sessions.{}.tmp", std::process::id()));
     if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -298,6 +359,20 @@ mod tests {
     }
 
     #[test]
+    fn refresh_brings_a_stale_index_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        session(&store, "a", 1);
+        store.summaries();
+        session(&store, "b", 0);
+        store.refresh_index();
+        let bytes = std::fs::read(index_path(dir.path())).unwrap();
+        let index = Index::from_bytes(&bytes).unwrap();
+        assert_eq!(index.entries.len(), 2);
+        assert_eq!(Some(index.head.folder_mtime), folder_mtime(dir.path()));
+    }
+
+    #[test]
     fn a_damaged_index_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
@@ -305,8 +380,7 @@ mod tests {
         store.summaries();
         std::fs::write(index_path(dir.path()), "{ damaged").unwrap();
         assert_eq!(names(&store.summaries()), [("a".into(), 1)]);
-        let index: Index =
-            serde_json::from_slice(&std::fs::read(index_path(dir.path())).unwrap()).unwrap();
+        let index = Index::from_bytes(&std::fs::read(index_path(dir.path())).unwrap()).unwrap();
         assert_eq!(index.entries.len(), 1);
     }
 }

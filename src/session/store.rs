@@ -170,6 +170,12 @@ impl Store {
         super::index::summaries(&self.dir)
     }
 
+    /// Brings the session index up to date, if the folder changed since it
+    /// was made.
+    pub fn refresh_index(&self) {
+        super::index::refresh(&self.dir)
+    }
+
     /// The sessions that read, newest change first.
     pub fn most_recent(&self) -> Result<Option<Session>> {
         let mut sessions: Vec<Session> = self

@@ -58,7 +58,7 @@ pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
 /// next start lists the sessions from it (see `session::Store::summaries`).
 fn refresh_index(store: Option<&crate::session::Store>) {
     if let Some(store) = store {
-        store.summaries();
+        store.refresh_index();
     }
 }
 
