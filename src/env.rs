@@ -58,13 +58,28 @@ pub struct Env {
     pub export_dir: Option<PathBuf>,
 }
 
+/// Today in the system's time zone. Where `TZ` is unset, the zone is read
+/// from `/etc/localtime` directly: asking jiff for the system zone by name
+/// makes it list the whole time zone database first (some 600 files and
+/// folders), a millisecond or more at every start for the same answer.
+fn local_today() -> Date {
+    #[cfg(unix)]
+    if std::env::var_os("TZ").is_none()
+        && let Ok(bytes) = std::fs::read("/etc/localtime")
+        && let Ok(tz) = jiff::tz::TimeZone::tzif("Local", &bytes)
+    {
+        return Timestamp::now().to_zoned(tz).date();
+    }
+    jiff::Zoned::now().date()
+}
+
 impl Env {
     /// Reads the real surroundings. Call it in `main` only.
     pub fn from_process() -> Env {
         use std::io::IsTerminal;
         let dirs = directories::UserDirs::new();
         Env {
-            today: jiff::Zoned::now().date(),
+            today: local_today(),
             clock: Clock::system(),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),

@@ -166,6 +166,12 @@ impl<W: std::io::Write> Drop for SafeWriter<W> {
 /// The first control character in `text` other than a newline, with its
 /// 0-based char offset, for "rejected with position" messages.
 pub fn find_control(text: &str) -> Option<(usize, char)> {
+    // Control characters are C0 and DEL (single bytes below 0x20, 0x7F) or
+    // C1 (0xC2 0x80..=0x9F in UTF-8): text without those bytes has none, and
+    // a byte scan says so without decoding every character.
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return None;
+    }
     text.chars()
         .enumerate()
         .find(|(_, c)| *c != '\n' && is_terminal_control(*c))

@@ -17,7 +17,7 @@ type LogicOption<'a> = (&'a str, bool, &'a Option<String>);
 #[derive(Serialize)]
 struct LogicQuestion<'a> {
     id: &'a str,
-    kind: String,
+    kind: KindLogic<'a>,
     options: Vec<LogicOption<'a>>,
     option_set: &'a Option<String>,
     allow_not_sure: bool,
@@ -35,13 +35,39 @@ struct Logic<'a> {
     outcomes: Vec<(&'a str, &'a str, &'a Condition, &'a Vec<DateRule>)>,
 }
 
-fn kind_logic(k: &Kind) -> String {
-    match k {
-        Kind::Single => "single".into(),
-        Kind::Multiple { min, max } => format!("multiple {min:?} {max:?}"),
-        Kind::YesNo => "yesno".into(),
-        Kind::Number { min, max, .. } => format!("number {min:?} {max:?}"),
-        Kind::Text { max_len } => format!("text {max_len:?}"),
+/// A question kind's logic, written as a string ("multiple Some(1) None")
+/// straight into the hash, without building it first.
+struct KindLogic<'a>(&'a Kind);
+
+impl std::fmt::Display for KindLogic<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Kind::Single => f.write_str("single"),
+            Kind::Multiple { min, max } => write!(f, "multiple {min:?} {max:?}"),
+            Kind::YesNo => f.write_str("yesno"),
+            Kind::Number { min, max, .. } => write!(f, "number {min:?} {max:?}"),
+            Kind::Text { max_len } => write!(f, "text {max_len:?}"),
+        }
+    }
+}
+
+impl Serialize for KindLogic<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Feeds what is written into a SHA-256 digest.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -52,8 +78,16 @@ fn options(opts: &[ChoiceDef]) -> Vec<LogicOption<'_>> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// Hash of the questionnaire's logic.
@@ -72,7 +106,7 @@ pub fn logic_hash(file: &QuestionnaireFile) -> String {
             .iter()
             .map(|q| LogicQuestion {
                 id: &q.id,
-                kind: kind_logic(&q.kind),
+                kind: KindLogic(&q.kind),
                 options: options(&q.options),
                 option_set: &q.option_set,
                 allow_not_sure: q.allow_not_sure,
@@ -90,8 +124,19 @@ pub fn logic_hash(file: &QuestionnaireFile) -> String {
             .map(|o| (o.id.as_str(), o.group.as_str(), &o.when, &o.applies_from))
             .collect(),
     };
-    let json = serde_json::to_vec(&logic).unwrap_or_default();
-    sha256_hex(&json)
+    // The JSON text of `logic` is hashed as it is written: the same bytes
+    // as serialising it first, without a buffer the size of the file.
+    let mut hasher = HashWriter(Sha256::new());
+    if serde_json::to_writer(
+        std::io::BufWriter::with_capacity(64 * 1024, &mut hasher),
+        &logic,
+    )
+    .is_err()
+    {
+        // Never happens (the writer cannot fail); hash nothing as before.
+        hasher = HashWriter(Sha256::new());
+    }
+    hex(&hasher.0.finalize())
 }
 
 /// Hash of the whole questionnaire text, wording included (after BOM and
@@ -100,4 +145,29 @@ pub fn logic_hash(file: &QuestionnaireFile) -> String {
 /// a wording change, which is harmless.
 pub fn text_hash(normalised_source: &str) -> String {
     sha256_hex(normalised_source.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The hashes are stored in every session: they must never change for
+    /// the same content, whatever the code computing them.
+    #[test]
+    fn hashes_are_stable() {
+        let src = include_str!("../../tests/fixtures/sessions/v1.ron");
+        let q = crate::questionnaire::load_str("v1.ron", src).unwrap();
+        let synth =
+            crate::questionnaire::load_str("s.ron", &crate::synth::questionnaire(50, 7)).unwrap();
+        assert_eq!(
+            [
+                q.logic_hash.as_str(),
+                q.text_hash.as_str(),
+                synth.logic_hash.as_str()
+            ],
+            [
+                "5b48525630853da35b43a10d538f1892bcd3f178de7927bd59517f62ddbeb10d",
+                "1a74372bac3efb926f29bc356fc2c88a7921dca7950cda3efa2cd6fea4ac137a",
+                "9c3cfc0186d3470f3fbdfd3ff7998a7d64822eee3baa294696982a72996aa87f"
+            ]
+        );
+    }
 }

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::schema::{ChoiceDef, Citation, Estimate, FactDef, Kind, OutcomeDef, QuestionDef};
 use crate::answers::{Answer, parse_number};
 
@@ -16,14 +18,14 @@ pub type OIdx = usize;
 pub type FIdx = usize;
 
 /// Where a route leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Target {
     Question(QIdx),
     End,
 }
 
 /// A number comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpOp {
     Gt,
     Ge,
@@ -52,7 +54,7 @@ impl CmpOp {
 }
 
 /// A condition with every id resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cond {
     Always,
     Answered(QIdx),
@@ -92,7 +94,7 @@ impl Cond {
 }
 
 /// How the next question is chosen after this one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Routing {
     Goto(Target),
     /// Ordered; the last has no condition.
@@ -100,7 +102,7 @@ pub enum Routing {
 }
 
 /// A validated question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     /// The definition as written, except its `options`, which are moved into
     /// [`Question::options`] (after the shared set's).
@@ -275,14 +277,14 @@ pub fn kind_name(k: &Kind) -> &'static str {
 }
 
 /// A validated fact.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     pub def: FactDef,
     pub cond: Cond,
 }
 
 /// A validated outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub def: OutcomeDef,
     pub cond: Cond,
@@ -298,7 +300,7 @@ impl Outcome {
 }
 
 /// Everything about the questionnaire that is not a question, fact or outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: String,
     pub title: String,
@@ -311,9 +313,15 @@ pub struct Meta {
 }
 
 /// A loaded and validated questionnaire.
-#[derive(Debug, Clone)]
+///
+/// Serialisable so that the shipped questionnaires can be validated when
+/// aiact is built and embedded in compiled form (see `build.rs`); the
+/// encoding is postcard's, which is not self-describing, so every field is
+/// always written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Questionnaire {
     pub meta: Meta,
+    #[serde(with = "every_field")]
     pub groups: Vec<super::schema::Group>,
     pub references: Vec<super::schema::Reference>,
     pub questions: Vec<Question>,
@@ -391,5 +399,61 @@ impl Questionnaire {
         let mut idx: Vec<usize> = (0..self.groups.len()).collect();
         idx.sort_by_key(|&i| (self.groups[i].order, i));
         idx
+    }
+}
+
+/// What the start screen shows of a questionnaire and what a session records
+/// of it, without its questions: for the shipped questionnaires this is
+/// embedded on its own, so listing them decodes a few hundred bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub meta: Meta,
+    pub logic_hash: String,
+    pub text_hash: String,
+    pub source: String,
+}
+
+impl Header {
+    /// The header of a loaded questionnaire.
+    pub fn of(q: &Questionnaire) -> Header {
+        Header {
+            meta: q.meta.clone(),
+            logic_hash: q.logic_hash.clone(),
+            text_hash: q.text_hash.clone(),
+            source: q.source.clone(),
+        }
+    }
+}
+
+/// Groups with every field written: [`super::schema::Group`] leaves
+/// `background: false` out of RON and JSON, which a format without field
+/// names could not read back.
+mod every_field {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::super::schema::Group;
+
+    type Fields = (String, String, i32, String, bool);
+
+    pub fn serialize<S: Serializer>(groups: &[Group], s: S) -> Result<S::Ok, S::Error> {
+        let fields: Vec<(&str, &str, i32, &str, bool)> = groups
+            .iter()
+            .map(|g| (&*g.id, &*g.title, g.order, &*g.description, g.background))
+            .collect();
+        fields.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Group>, D::Error> {
+        let fields = Vec::<Fields>::deserialize(d)?;
+        Ok(fields
+            .into_iter()
+            .map(|(id, title, order, description, background)| Group {
+                id,
+                title,
+                order,
+                description,
+                background,
+            })
+            .collect())
     }
 }

@@ -992,7 +992,12 @@ fn check_route_reads(
             preds[s].push(q);
         }
     }
+    // Which questions the current search has found: `found[q] == round`.
+    // One array for all searches, so each costs only the nodes it visits.
+    let mut found = vec![0usize; n];
+    let mut stack = Vec::new();
     for (qi, q) in questions.iter().enumerate() {
+        let round = qi + 1;
         let Routing::Routes(routes) = &q.routing else {
             continue;
         };
@@ -1011,21 +1016,20 @@ fn check_route_reads(
             continue;
         }
         let floor = reads.iter().map(|&r| topo[r]).min().unwrap_or(0);
-        let mut found: HashSet<QIdx> = HashSet::new();
         if floor < topo[qi] {
-            let mut seen = HashSet::new();
-            let mut stack = vec![qi];
+            stack.clear();
+            stack.push(qi);
             while let Some(x) = stack.pop() {
                 for &p in &preds[x] {
-                    if topo[p] >= floor && seen.insert(p) {
-                        found.insert(p);
+                    if topo[p] >= floor && found[p] != round {
+                        found[p] = round;
                         stack.push(p);
                     }
                 }
             }
         }
         for r in reads {
-            if !found.contains(&r) {
+            if found[r] != round {
                 cx.report(
                     "questions",
                     "question",

@@ -169,10 +169,15 @@ impl Session {
     /// store checks it and picks the final name when it creates the file).
     /// The app holds one from the moment an assessment starts.
     pub fn draft(name: &str, q: &Questionnaire, now: Timestamp) -> Session {
+        Session::draft_on(name, QuestionnaireRef::of(q), now)
+    }
+
+    /// [`Session::draft`] on a questionnaire known by reference only.
+    pub fn draft_on(name: &str, questionnaire: QuestionnaireRef, now: Timestamp) -> Session {
         Session {
             format_version: SESSION_FORMAT_VERSION,
             name: crate::text::clean_user_text(name).trim().to_string(),
-            questionnaire: QuestionnaireRef::of(q),
+            questionnaire,
             created: now,
             updated: now,
             answers: BTreeMap::new(),
@@ -393,6 +398,18 @@ impl QuestionnaireRef {
             version: q.meta.version.clone(),
             logic_hash: q.logic_hash.clone(),
             text_hash: q.text_hash.clone(),
+        }
+    }
+
+    /// Refers to a shipped questionnaire by its header, without loading it:
+    /// the same reference [`QuestionnaireRef::of`] gives once it is loaded.
+    pub fn shipped(header: &questionnaire::Header) -> QuestionnaireRef {
+        QuestionnaireRef {
+            id: header.meta.id.clone(),
+            origin: Origin::Shipped,
+            version: header.meta.version.clone(),
+            logic_hash: header.logic_hash.clone(),
+            text_hash: header.text_hash.clone(),
         }
     }
 

@@ -14,6 +14,7 @@
 //! - [`Store::create`] (refuses a taken name), [`Store::save`] (atomic and
 //!   durable, synchronous), [`Store::open_session`] (lock + load + migrate,
 //!   returns [`Opened`] with the [`Migration`] to show), [`Store::list`],
+//!   [`Store::summaries`] (what the start screen shows, from a small index),
 //!   [`Store::delete`], [`Store::rename`], [`Store::export`], [`Store::import`].
 //! - [`Saver`]: a background thread for autosave. `saver.save(path, bytes)`
 //!   returns a sequence number; the [`SaveReport`] with `Ok` and that number
@@ -25,6 +26,7 @@
 //! - Every write goes through the [`Storage`] seam ([`RealStorage`] in use).
 
 mod format;
+mod index;
 mod lock;
 mod name;
 mod store;
@@ -34,6 +36,7 @@ pub use format::{
     FollowUp, MAX_SESSION_BYTES, Origin, Position, Progress, QuestionnaireRef,
     SESSION_FORMAT_VERSION, SavedAnswer, SavedEvaluation, Session, SetAside,
 };
+pub use index::{SETTLED, Summary, index_path};
 pub use lock::{Lock, LockAttempt, LockInfo, Unwritable, host_name, process_alive, read_lock};
 pub use name::{MAX_NAME_CHARS, MAX_SLUG_BYTES, check_name, name_key, slug_of};
 pub use store::{Listed, Migration, OpenMode, Opened, Store, migrate};

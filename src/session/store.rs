@@ -181,6 +181,19 @@ impl Store {
             .collect())
     }
 
+    /// What the start screen shows of each session that reads, by file
+    /// name, from the folder's index (see `index.rs`): without parsing the
+    /// files unless they are new or changed since the index was made.
+    pub fn summaries(&self) -> Vec<super::Summary> {
+        super::index::summaries(&self.dir)
+    }
+
+    /// Brings the session index up to date, if the folder changed since it
+    /// was made.
+    pub fn refresh_index(&self) {
+        super::index::refresh(&self.dir)
+    }
+
     /// The sessions that read, newest change first.
     pub fn most_recent(&self) -> Result<Option<Session>> {
         let mut sessions: Vec<Session> = self

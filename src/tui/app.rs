@@ -16,7 +16,7 @@ use crate::answers::{Answer, Answers, parse_number};
 use crate::engine::{Change, Evaluation, Flip, evaluate, what_if};
 use crate::env::Clock;
 use crate::questionnaire::schema::Kind;
-use crate::questionnaire::{QIdx, Questionnaire};
+use crate::questionnaire::{Header, QIdx, Questionnaire};
 use crate::report::{Report, to_markdown};
 use crate::session::{Progress, Session};
 use crate::text::clean_user_text;
@@ -176,10 +176,96 @@ pub struct Present {
 /// (after the last, the status is cleared).
 pub const FOLLOW_UP: &[Progress] = &[Progress::NotStarted, Progress::InProgress, Progress::Done];
 
+/// A questionnaire offered on the start screen. Its header (title,
+/// description, hashes) is there at once; a shipped questionnaire's questions
+/// are decoded the first time anything needs them — when it is chosen, or a
+/// session on it resumed — so the start screen costs no loading at all.
+/// Dereferences to the whole [`Questionnaire`], loading it if need be.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    header: Header,
+    /// The shipped id to decode from, when not loaded yet.
+    shipped: Option<&'static str>,
+    full: std::cell::OnceCell<Questionnaire>,
+}
+
+impl Choice {
+    /// A shipped questionnaire, not decoded until needed.
+    pub fn shipped(id: &str) -> Option<Choice> {
+        let (id, _, _) = crate::questionnaire::SHIPPED
+            .iter()
+            .find(|(sid, _, _)| *sid == id)?;
+        Some(Choice {
+            header: crate::questionnaire::shipped_header(id)?,
+            shipped: Some(id),
+            full: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// Every shipped questionnaire, in order, none decoded.
+    pub fn all_shipped() -> Vec<Choice> {
+        crate::questionnaire::SHIPPED
+            .iter()
+            .filter_map(|(id, _, _)| Choice::shipped(id))
+            .collect()
+    }
+
+    /// Title, description, disclaimer: what the start screen shows.
+    pub fn meta(&self) -> &crate::questionnaire::Meta {
+        &self.header.meta
+    }
+
+    /// Whether the questions are loaded yet.
+    pub fn is_loaded(&self) -> bool {
+        self.full.get().is_some()
+    }
+
+    /// The whole questionnaire, decoded on first use.
+    pub fn get(&self) -> &Questionnaire {
+        self.full.get_or_init(|| {
+            let id = self.shipped.expect("a choice is either loaded or shipped");
+            crate::questionnaire::load_shipped(id)
+                .expect("a shipped id")
+                .expect("the embedded questionnaire decodes")
+        })
+    }
+
+    /// A new, unnamed session on this questionnaire, before anything is
+    /// chosen: it names the questionnaire without loading it.
+    fn draft(&self, now: jiff::Timestamp) -> Session {
+        match self.full.get() {
+            Some(q) => Session::draft("", q, now),
+            None => Session::draft_on(
+                "",
+                crate::session::QuestionnaireRef::shipped(&self.header),
+                now,
+            ),
+        }
+    }
+}
+
+impl From<Questionnaire> for Choice {
+    fn from(q: Questionnaire) -> Choice {
+        Choice {
+            header: Header::of(&q),
+            shipped: None,
+            full: std::cell::OnceCell::from(q),
+        }
+    }
+}
+
+impl std::ops::Deref for Choice {
+    type Target = Questionnaire;
+
+    fn deref(&self) -> &Questionnaire {
+        self.get()
+    }
+}
+
 /// The whole state of the interface.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub(crate) choices: Vec<Questionnaire>,
+    pub(crate) choices: Vec<Choice>,
     pub(crate) qi: usize,
     /// The assessment: answers, notes, follow-ups and position. The one copy
     /// of the user's work; saving writes exactly this value.
@@ -239,21 +325,39 @@ impl App {
     /// An app on the question screen of `questionnaire`, at the first
     /// unanswered question (or the results when all are answered).
     pub fn new(questionnaire: Questionnaire, answers: Answers, today: Date) -> App {
-        let clock = crate::env::Env::fixed(today).clock;
-        let now = clock.now();
-        let mut session = Session::draft("", &questionnaire, now);
+        let mut app = App::blank(vec![questionnaire.into()], today);
+        let now = app.clock.now();
         for (id, a) in answers {
-            session.set_answer(&id, a, now);
+            app.session.set_answer(&id, a, now);
         }
-        let ev = evaluate(&questionnaire, &session.answers(), today);
-        let mut app = App {
-            choices: vec![questionnaire],
+        app.reevaluate();
+        app.goto_frontier();
+        app
+    }
+
+    /// An app on the start screen with nothing evaluated: the session is an
+    /// unnamed draft on the first choice and the evaluation empty, until an
+    /// assessment is started or resumed (each evaluates afresh).
+    fn blank(choices: Vec<Choice>, today: Date) -> App {
+        let clock = crate::env::Env::fixed(today).clock;
+        let session = choices[0].draft(clock.now());
+        let ev = Evaluation {
+            path: Vec::new(),
+            current: None,
+            remaining: (0, 0),
+            outcomes: Vec::new(),
+            problems: Vec::new(),
+            off_path: Vec::new(),
+            today,
+        };
+        App {
+            choices,
             qi: 0,
             session,
             clock,
             today,
             ev,
-            evaluations: 1,
+            evaluations: 0,
             screen: Screen::Start,
             focus: Focus::Main,
             overlay: None,
@@ -285,17 +389,21 @@ impl App {
             present: None,
             effects: Vec::new(),
             quit: false,
-        };
-        app.goto_frontier();
-        app
+        }
     }
 
     /// An app on the start screen, offering a new assessment of each
     /// questionnaire and the saved sessions to resume.
-    pub fn start(choices: Vec<Questionnaire>, sessions: Vec<SessionSummary>, today: Date) -> App {
+    /// Nothing is loaded or evaluated until an assessment is chosen: shipped
+    /// questionnaires can be offered as [`Choice::shipped`], undecoded.
+    pub fn start(
+        choices: impl IntoIterator<Item = impl Into<Choice>>,
+        sessions: Vec<SessionSummary>,
+        today: Date,
+    ) -> App {
+        let choices: Vec<Choice> = choices.into_iter().map(Into::into).collect();
         assert!(!choices.is_empty(), "at least one questionnaire");
-        let mut app = App::new(choices[0].clone(), Answers::new(), today);
-        app.choices = choices;
+        let mut app = App::blank(choices, today);
         app.sessions = sessions;
         app.has_start = true;
         app.screen = Screen::Start;
@@ -448,14 +556,14 @@ impl App {
         match self
             .choices
             .iter()
-            .position(|q| q.meta.id == questionnaire.meta.id)
+            .position(|q| q.meta().id == questionnaire.meta.id)
         {
             Some(i) => {
-                self.choices[i] = questionnaire;
+                self.choices[i] = questionnaire.into();
                 self.qi = i;
             }
             None => {
-                self.choices.push(questionnaire);
+                self.choices.push(questionnaire.into());
                 self.qi = self.choices.len() - 1;
             }
         }

@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use super::app::App;
+use super::app::{App, Choice};
 use super::storage::{SessionStorage, summaries};
 use super::{Options, Runtime};
 use crate::assessment;
@@ -13,7 +13,7 @@ use crate::cli::Cli;
 use crate::cli::args::{NewArgs, PresentArgs, ResumeArgs};
 use crate::env::Env;
 use crate::error::Result;
-use crate::questionnaire::{self, Questionnaire};
+use crate::questionnaire;
 use crate::session::OpenMode;
 
 /// Where exported reports go: `--export-dir`, else the environment's default.
@@ -24,12 +24,14 @@ fn export_dir(cli: &Cli, env: &Env) -> Option<std::path::PathBuf> {
 /// `aiact` with no command: the start screen. With `--questionnaire`, only
 /// that one is offered; otherwise every shipped questionnaire.
 pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
-    let choices: Vec<Questionnaire> = match cli.questionnaire.as_deref() {
-        Some(spec) => vec![questionnaire::load_spec(spec)?],
-        None => questionnaire::SHIPPED
-            .iter()
-            .map(|(id, _, _)| questionnaire::load_shipped(id).expect("shipped id"))
-            .collect::<Result<_>>()?,
+    // The shipped questionnaires are offered by their headers; a choice is
+    // decoded only when the user picks it.
+    let choices: Vec<Choice> = match cli.questionnaire.as_deref() {
+        Some(spec) => match Choice::shipped(spec) {
+            Some(c) => vec![c],
+            None => vec![questionnaire::load_spec(spec)?.into()],
+        },
+        None => Choice::all_shipped(),
     };
     // Without a terminal, fail before touching the data folder.
     check_terminal(env)?;
@@ -40,13 +42,24 @@ pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
         .with_persistence(store.is_some())
         .with_color(env.color)
         .with_data_dir(store.as_ref().map(|s| s.dir().display().to_string()));
+    let listing = store.clone();
     let storage = store
         .map(|store| Box::new(SessionStorage::new(store, today)) as Box<dyn super::Persistence>);
-    super::run(
+    let code = super::run(
         app,
         Runtime::new(storage, export_dir(cli, env)),
         Options { mouse: cli.mouse },
-    )
+    );
+    refresh_index(listing.as_ref());
+    code
+}
+
+/// Brings the folder's session index up to date on the way out, so the
+/// next start lists the sessions from it (see `session::Store::summaries`).
+fn refresh_index(store: Option<&crate::session::Store>) {
+    if let Some(store) = store {
+        store.refresh_index();
+    }
 }
 
 /// `aiact present`: facilitator mode for a room, on a projector. Nothing is
@@ -147,9 +160,12 @@ fn run_opened(
         .with_color(env.color)
         .with_data_dir(Some(dir));
     app.handle(super::Msg::Opened(Box::new(opened)));
-    super::run(
+    let listing = storage.store().clone();
+    let code = super::run(
         app,
         Runtime::new(Some(Box::new(storage)), export_dir(cli, env)),
         Options { mouse: cli.mouse },
-    )
+    );
+    refresh_index(Some(&listing));
+    code
 }

@@ -194,23 +194,21 @@ impl Persistence for SessionStorage {
     }
 }
 
-/// The saved sessions, newest change first, for the start screen.
+/// The saved sessions, newest change first, for the start screen: from the
+/// folder's index, so a thousand sessions cost one small read.
 pub fn summaries(store: &Store) -> Vec<SessionSummary> {
-    let mut listed: Vec<Session> = store
-        .list()
-        .map(|l| l.into_iter().filter_map(|l| l.session.ok()).collect())
-        .unwrap_or_default();
+    let mut listed = store.summaries();
     listed.sort_by_key(|s| std::cmp::Reverse(s.updated));
     listed
         .into_iter()
         .map(|s| SessionSummary {
             id: s.name.clone(),
-            name: s.name.clone(),
-            questionnaire: s.questionnaire.id.clone(),
+            name: s.name,
+            questionnaire: s.questionnaire,
             progress: format!(
                 "{} answer{}",
-                s.answers.len(),
-                if s.answers.len() == 1 { "" } else { "s" }
+                s.answers,
+                if s.answers == 1 { "" } else { "s" }
             ),
             changed: s.updated.strftime("%Y-%m-%d %H:%M").to_string(),
         })

@@ -234,12 +234,12 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             input,
             questionnaire,
         }) => {
-            let q = &app.choices[*questionnaire];
+            let q = app.choices[*questionnaire].meta();
             render_input_box(
                 area,
                 frame,
                 theme,
-                &format!("New assessment: {}", q.meta.title),
+                &format!("New assessment: {}", q.title),
                 "What are you assessing? Give the component a name (a model, a dataset, a library); you can leave it empty.",
                 input,
                 &keys::hint(
@@ -291,7 +291,6 @@ fn split_side(body: Rect, focused: bool) -> (Rect, Option<Rect>) {
 }
 
 fn render_header(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
-    let q = app.questionnaire();
     let ev = app.evaluation();
     let mut right = String::new();
     if app.screen() != Screen::Start {
@@ -320,7 +319,7 @@ fn render_header(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let mut title = String::from(" aiact");
     if app.screen() != Screen::Start {
         title.push_str(" · ");
-        title.push_str(&q.meta.title);
+        title.push_str(&app.questionnaire().meta.title);
         if !app.name().is_empty() {
             title.push_str(" · ");
             title.push_str(app.name());
@@ -394,7 +393,10 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         lines.push(selectable(
             sel,
             theme,
-            vec![Span::raw(truncate(&q.meta.title, width.saturating_sub(4)))],
+            vec![Span::raw(truncate(
+                &q.meta().title,
+                width.saturating_sub(4),
+            ))],
         ));
         i += 1;
     }
@@ -402,6 +404,11 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(" Resume a saved assessment", theme.accent()));
         for s in &app.sessions {
+            // Lines past the bottom are cut anyway: a thousand sessions
+            // cost no more to draw than a screenful.
+            if lines.len() >= area.height as usize {
+                break;
+            }
             let sel = app.start_selected == i;
             let text = format!(
                 "{} · {} · {} · {}",
@@ -423,17 +430,19 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             " ",
         ));
     }
-    let q = if app.start_selected < app.choices.len() {
-        &app.choices[app.start_selected]
+    // Headers only: nothing is loaded for the start screen.
+    let q = app.choices[if app.start_selected < app.choices.len() {
+        app.start_selected
     } else {
-        app.questionnaire()
-    };
+        app.qi
+    }]
+    .meta();
     lines.push(Line::raw(""));
-    if !q.meta.description.is_empty() {
-        lines.extend(wrapped(&q.meta.description, width, Style::new(), " "));
+    if !q.description.is_empty() {
+        lines.extend(wrapped(&q.description, width, Style::new(), " "));
         lines.push(Line::raw(""));
     }
-    lines.extend(wrapped(&q.meta.disclaimer, width, theme.dim(), " "));
+    lines.extend(wrapped(&q.disclaimer, width, theme.dim(), " "));
     if let Some(dir) = &app.data_dir {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -1277,5 +1286,40 @@ mod tests {
             .map(|l| l.to_string())
             .collect();
         assert_eq!(lines, vec!["  • one two", "    three", "    four"]);
+    }
+
+    /// The start screen is drawn from headers alone: no shipped
+    /// questionnaire is decoded until one is chosen.
+    #[test]
+    fn the_start_screen_loads_no_questionnaire() {
+        use crate::tui::app::Choice;
+        let mut app = App::start(
+            Choice::all_shipped(),
+            Vec::new(),
+            jiff::civil::date(2026, 11, 26),
+        );
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        for action in [Action::Down, Action::Up, Action::Down] {
+            term.draw(|f| render(&app, f)).unwrap();
+            app.update(action);
+        }
+        term.draw(|f| render(&app, f)).unwrap();
+        let screen = format!("{}", term.backend());
+        assert!(screen.contains("Start a new assessment"), "{screen}");
+        assert!(
+            app.choices.iter().all(|c| !c.is_loaded()),
+            "nothing decoded"
+        );
+        // Choosing one decodes that one only.
+        app.update(Action::Confirm);
+        app.update(Action::Confirm);
+        assert_eq!(
+            app.choices
+                .iter()
+                .map(|c| c.is_loaded())
+                .collect::<Vec<_>>(),
+            vec![false, true]
+        );
+        assert_eq!(app.questionnaire().meta.id, "model-openness");
     }
 }
