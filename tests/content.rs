@@ -176,3 +176,33 @@ fn the_readme_example_answers_are_complete() {
         );
     }
 }
+
+/// The README's sample output is what `aiact run` prints for that answers
+/// file today: every line shown before the "…" is the program's own.
+#[test]
+fn the_readme_sample_output_is_what_run_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let cmd = "$ aiact run --answers assets/answers/p1-open-llm.ron --today 2026-11-26\n";
+    let start = readme
+        .find(cmd)
+        .expect("the README shows the sample command")
+        + cmd.len();
+    let shown = &readme[start..start + readme[start..].find("\n…").expect("the sample ends in …")];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+        .args([
+            "run",
+            "--answers",
+            "assets/answers/p1-open-llm.ron",
+            "--today",
+            "2026-11-26",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.starts_with(shown),
+        "README sample differs from the output:\n--- README\n{shown}\n--- aiact run\n{}",
+        &printed[..printed.len().min(shown.len() + 200)]
+    );
+}
