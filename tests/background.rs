@@ -337,3 +337,29 @@ fn w_shows_every_what_if_and_the_first_few_again() {
     press(&mut app, KeyCode::Char('w'));
     assert_eq!(bullets(&screen(&app, 120, 80)), bullets(&few));
 }
+
+/// Changing an earlier answer lists what changes among the results; the
+/// background items that come and go with it are not "changes" to confirm.
+#[test]
+fn the_confirm_overlay_lists_results_not_background() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (q, answers) = fixture();
+    let mut app = aiact::tui::App::new(q, answers, TODAY);
+    let press = |app: &mut aiact::tui::App, code| {
+        app.handle(aiact::tui::Msg::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )))
+    };
+    // To the licence question, then pick "Closed".
+    let licence = app.questionnaire().question_index("licence").unwrap();
+    app.enter_question(licence);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    let Some(aiact::tui::Overlay::Confirm { changes, .. }) = app.overlay() else {
+        panic!("a change of outcomes asks first: {:?}", app.overlay());
+    };
+    let ids: Vec<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    assert!(ids.contains(&"duty.open"), "{ids:?}");
+    assert!(!ids.contains(&"history.open"), "{ids:?}");
+}

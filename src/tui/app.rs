@@ -965,7 +965,8 @@ impl App {
                 .iter()
                 .position(|x| x == qi)
                 .and_then(|pos| after.path.get(pos + 1).copied());
-            let changes = crate::engine::diff(&self.ev.statuses(q), &after.statuses(q));
+            let changes =
+                crate::engine::diff(&self.ev.result_statuses(q), &after.result_statuses(q));
             (next, changes)
         });
         if preview.is_some() {
@@ -1199,7 +1200,8 @@ impl App {
             trial.insert(id, answer.clone());
             let after = evaluate(q, &trial, self.today);
             self.evaluations += 1;
-            let changes = crate::engine::diff(&self.ev.statuses(q), &after.statuses(q));
+            let changes =
+                crate::engine::diff(&self.ev.result_statuses(q), &after.result_statuses(q));
             if !changes.is_empty() {
                 self.overlay = Some(Overlay::Confirm {
                     question: qi,

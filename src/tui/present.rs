@@ -443,14 +443,22 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
     let mut last_group_line = 0;
     for (g, items) in groups.iter().take(p.revealed) {
         last_group_line = lines.len();
+        // Background (content-declared): context for the room, no status.
+        let background = q.groups[*g].background;
+        let title = if background {
+            format!("Background: {}", q.groups[*g].title)
+        } else {
+            q.groups[*g].title.clone()
+        };
         lines.push(Line::styled(
-            truncate(&q.groups[*g].title, width),
+            truncate(&title, width),
             lk.accent.add_modifier(Modifier::UNDERLINED),
         ));
         for &i in items {
             let o = &ev.outcomes[i];
             let outcome = &q.outcomes[o.index];
             let tag = match o.status {
+                _ if background => "",
                 Status::Applies => "",
                 Status::Provisional => " (may apply)",
             };
@@ -472,7 +480,7 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
                     Span::styled(tagged, lk.warn),
                 ]));
             }
-            if !o.in_force(app.today()) {
+            if !background && !o.in_force(app.today()) {
                 lines.push(Line::styled(
                     truncate(
                         &format!("  {}", when_text(o.applies_from, app.today())),
