@@ -113,16 +113,34 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(path: &str, src: &str, what: &s
     options.from_str::<T>(src).map_err(|err| {
         let line = err.span.start.line.max(1);
         let col = err.span.start.col.max(1);
-        let (message, hint) = describe_ron_error(&err.code, what);
+        let (message, mut hint) = describe_ron_error(&err.code, what);
+        let source_line = line_text(src, line);
+        if closed_too_early(&source_line, col) {
+            hint = format!(
+                "A text seems to end early: a double quote inside a text must be written \\\" (or use ‘…’ / “…” quotes). {hint}"
+            );
+        }
         Error::Syntax {
             path: path.to_string(),
             line,
             col,
             message,
-            source_line: line_text(src, line),
+            source_line,
             hint,
         }
     })
+}
+
+/// Whether the error sits right after a closing double quote that is
+/// followed by more words: the sign of an unescaped quote inside a text
+/// (`"the "best" model"`), which RON reports as a missing comma.
+fn closed_too_early(line: &str, col: usize) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let at = col.saturating_sub(1);
+    at >= 1
+        && chars.get(at - 1) == Some(&'"')
+        && chars.get(at).is_some_and(|c| c.is_alphanumeric())
+        && chars[..at - 1].iter().filter(|&&c| c == '"').count() % 2 == 1
 }
 
 fn describe_ron_error(code: &ron::Error, what: &str) -> (String, String) {

@@ -557,18 +557,42 @@ pub fn compile(
                     remaining[q] = (lo.saturating_add(1), hi.saturating_add(1));
                 }
             }
-            Err(cycle) => {
-                let names: Vec<&str> = cycle.iter().map(|&i| questions[i].id()).collect();
-                cx.report(
-                    "questions",
-                    "question",
-                    names[0],
-                    format!(
+            Err(_) => {
+                // Every loop at once, each with the edges that make it; an
+                // edge that is only a fall-through (no `next`) says so, since
+                // that is the one an author does not see written down.
+                for cycle in all_cycles(&successors) {
+                    let names: Vec<&str> = cycle.iter().map(|&i| questions[i].id()).collect();
+                    let fall_throughs: Vec<String> = cycle
+                        .iter()
+                        .zip(cycle.iter().cycle().skip(1))
+                        .filter(|&(&from, &to)| {
+                            to == from + 1
+                                && questions[from].def.next.is_none()
+                                && !questions[from]
+                                    .option_next
+                                    .iter()
+                                    .flatten()
+                                    .any(|t| *t == Target::Question(to))
+                        })
+                        .map(|(&from, &to)| {
+                            format!(
+                                "“{}” has no `next`, so it falls through to “{}”, the question after it in the file",
+                                questions[from].id(),
+                                questions[to].id()
+                            )
+                        })
+                        .collect();
+                    let mut message = format!(
                         "is part of a cycle: {} → {}; the questions must form a tree without loops",
                         names.join(" → "),
                         names[0]
-                    ),
-                );
+                    );
+                    if !fall_throughs.is_empty() {
+                        message.push_str(&format!(" ({})", fall_throughs.join("; ")));
+                    }
+                    cx.report("questions", "question", names[0], message);
+                }
             }
         }
     }
@@ -944,6 +968,102 @@ fn topo_order(successors: &[Vec<QIdx>]) -> Result<Vec<QIdx>, Vec<QIdx>> {
     Err(cycle)
 }
 
+/// One cycle per strongly connected part of the question graph that has
+/// one (Tarjan's algorithm, iterative), each starting at its earliest
+/// question, in file order: every loop is reported at once.
+fn all_cycles(successors: &[Vec<QIdx>]) -> Vec<Vec<QIdx>> {
+    let n = successors.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<QIdx> = Vec::new();
+    let mut next_index = 0;
+    let mut components: Vec<Vec<QIdx>> = Vec::new();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, position in its successor list)
+        let mut work: Vec<(QIdx, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut pos)) = work.last_mut() {
+            if let Some(&w) = successors[v].get(*pos) {
+                *pos += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let self_loop = component.len() == 1 && successors[v].contains(&v);
+                if component.len() > 1 || self_loop {
+                    components.push(component);
+                }
+            }
+        }
+    }
+    let mut cycles: Vec<Vec<QIdx>> = components
+        .into_iter()
+        .map(|c| cycle_in(successors, &c))
+        .collect();
+    cycles.sort_by_key(|c| c[0]);
+    cycles
+}
+
+/// A shortest cycle through the earliest question of a strongly connected
+/// part (a breadth-first search back to it, inside the part).
+fn cycle_in(successors: &[Vec<QIdx>], component: &[QIdx]) -> Vec<QIdx> {
+    let start = *component.iter().min().expect("a component is never empty");
+    let inside: HashSet<QIdx> = component.iter().copied().collect();
+    let mut came_from: std::collections::HashMap<QIdx, QIdx> = std::collections::HashMap::new();
+    let mut queue: VecDeque<QIdx> = VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &successors[v] {
+            if !inside.contains(&w) {
+                continue;
+            }
+            if w == start {
+                let mut path = vec![v];
+                let mut cur = v;
+                while cur != start {
+                    cur = came_from[&cur];
+                    path.push(cur);
+                }
+                path.reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = came_from.entry(w) {
+                e.insert(v);
+                queue.push_back(w);
+            }
+        }
+    }
+    vec![start]
+}
+
 /// A route may only read the question it follows or one that can come before
 /// it on some path. Checked with a backward search from each routing question
 /// that never goes further back in the topological order than the earliest
@@ -1001,14 +1121,26 @@ fn check_route_reads(
         let Routing::Routes(routes) = &q.routing else {
             continue;
         };
-        let mut reads: Vec<QIdx> = Vec::new();
-        for cond in routes.iter().filter_map(|(c, _)| c.as_ref()) {
+        // What each route reads: (question, route number, through which fact).
+        let mut via: Vec<(QIdx, usize, Option<FIdx>)> = Vec::new();
+        for (ri, cond) in routes
+            .iter()
+            .enumerate()
+            .filter_map(|(ri, (c, _))| c.as_ref().map(|c| (ri, c)))
+        {
+            let mut direct = Vec::new();
             let mut fs = Vec::new();
-            cond.visit(|r| reads.push(r), |f| fs.push(f));
+            cond.visit(|r| direct.push(r), |f| fs.push(f));
+            via.extend(direct.into_iter().map(|r| (r, ri, None)));
             for f in fs {
-                reads.extend(fact_reads_of(f, &mut fact_reads));
+                via.extend(
+                    fact_reads_of(f, &mut fact_reads)
+                        .into_iter()
+                        .map(|r| (r, ri, Some(f))),
+                );
             }
         }
+        let mut reads: Vec<QIdx> = via.iter().map(|&(r, _, _)| r).collect();
         reads.sort_unstable();
         reads.dedup();
         reads.retain(|&r| r != qi);
@@ -1030,12 +1162,35 @@ fn check_route_reads(
         }
         for r in reads {
             if found[r] != round {
+                // Name the routes that read it, and the fact in between.
+                let mut by: Vec<String> = Vec::new();
+                for &(read, ri, fact) in &via {
+                    if read != r {
+                        continue;
+                    }
+                    let to = match &routes[ri].1 {
+                        Target::Question(t) => format!("to \"{}\"", questions[*t].id()),
+                        Target::End => "to the end".to_string(),
+                    };
+                    let how = match fact {
+                        Some(f) => format!(
+                            "route {} ({to}) through fact \"{}\"",
+                            ri + 1,
+                            facts[f].def.id
+                        ),
+                        None => format!("route {} ({to})", ri + 1),
+                    };
+                    if !by.contains(&how) {
+                        by.push(how);
+                    }
+                }
                 cx.report(
                     "questions",
                     "question",
                     q.id(),
                     format!(
-                        "its routes read \"{}\", which cannot have been answered before this question on any path",
+                        "{} reads \"{}\", which cannot have been answered before this question on any path; route only on questions asked earlier",
+                        by.join(" and "),
                         questions[r].id()
                     ),
                 );
