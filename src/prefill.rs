@@ -270,13 +270,22 @@ impl Repo {
             ));
             return None;
         }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                notes.push(format!("{name}: {}", crate::error::describe_io(&e)));
-                return None;
-            }
-        };
+        // Read at most the limit, whatever the size said a moment ago.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|f| {
+            use std::io::Read;
+            f.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            notes.push(format!("{name}: {}", crate::error::describe_io(&e)));
+            return None;
+        }
+        if bytes.len() as u64 > MAX_TEXT_BYTES {
+            notes.push(format!(
+                "{name}: too large to be a card or licence; not read"
+            ));
+            return None;
+        }
         if bytes.contains(&0) {
             notes.push(format!("{name}: a binary file, not text; not read"));
             return None;
@@ -393,7 +402,18 @@ impl<'a> Reader<'a> {
             let parsed = self.repo.text("README.md", &mut self.notes).and_then(|t| {
                 let body = t.strip_prefix("---\n")?;
                 let end = body.find("\n---").unwrap_or(body.len());
-                match yaml_rust2::YamlLoader::load_from_str(&body[..end]) {
+                let body = &body[..end];
+                // Aliases copy what they name: a few hundred bytes of them can
+                // expand to gigabytes. Cards have no use for them.
+                if let Some((line, col)) = first_alias(body) {
+                    self.notes.push(format!(
+                        "README.md:{}:{}: the front matter uses a YAML alias (`*name`), which aiact does not expand; the card's fields were not used",
+                        line + 1,
+                        col + 1
+                    ));
+                    return None;
+                }
+                match yaml_rust2::YamlLoader::load_from_str(body) {
                     Ok(mut docs) if !docs.is_empty() => Some(docs.remove(0)),
                     Ok(_) => None,
                     Err(e) => {
@@ -506,6 +526,21 @@ impl<'a> Reader<'a> {
             format!("the headers of {} safetensors files", names.len())
         };
         Some((total, from))
+    }
+}
+
+/// Where the first alias (`*name`) of a YAML text is (0-based line and
+/// column), from the parser's events; a text that does not parse has none
+/// here (the loader then reports the error).
+fn first_alias(text: &str) -> Option<(usize, usize)> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        match parser.next_token() {
+            Ok((Event::Alias(_), mark)) => return Some((mark.line(), mark.col())),
+            Ok((Event::StreamEnd, _)) | Err(_) => return None,
+            Ok(_) => {}
+        }
     }
 }
 

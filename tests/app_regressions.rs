@@ -311,3 +311,82 @@ fn a_session_gone_before_opening_is_reported_as_such() {
     assert!(t.contains("Could not open it"), "{t}");
     assert!(!t.contains("Could not save"), "{t}");
 }
+
+/// A new assessment whose file cannot be created (here: another aiact holds
+/// the lock of the name it would get) must not be saved into the session
+/// open before it, and must say that it is not saved.
+#[test]
+fn a_failed_create_never_writes_into_the_previous_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "acme");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "1");
+    press(&mut app, &mut rt, KeyCode::Enter); // role: build
+    press(&mut app, &mut rt, KeyCode::Esc); // back to role
+    press(&mut app, &mut rt, KeyCode::Esc); // start screen
+    let before = saved(dir.path(), "acme");
+    assert_eq!(before.answers.len(), 1);
+    // Someone else holds the lock of "acme-2", the free name the app will pick.
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let target = store.path_for("acme-2").unwrap();
+    let _held = store.lock(&target).unwrap();
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "acme");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "2");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(
+        saved(dir.path(), "acme"),
+        before,
+        "the previous session is untouched"
+    );
+    assert!(!target.exists(), "no half-created file is left");
+    assert!(!app.persistence());
+    assert_eq!(app.saved_mark().0, "not saved");
+}
+
+/// Pressing Esc on the "change it?" question keeps a pre-filled answer's
+/// mark: the user has not accepted it.
+#[test]
+fn cancelling_a_change_keeps_the_prefill_mark() {
+    let q = fixture("kinds.ron");
+    let mut answers = aiact::answers::Answers::new();
+    answers.insert("role".into(), Answer::Choice("build".into()));
+    answers.insert("parts".into(), Answer::Choices(vec!["weights".into()]));
+    answers.insert("paid".into(), Answer::Choice("no".into()));
+    answers.insert("compute".into(), Answer::Number("3e24".into()));
+    answers.insert("label".into(), Answer::Text("x".into()));
+    let mut session = Session::draft("pre", &q, clock().now());
+    for (id, a) in answers.clone() {
+        session.set_answer(&id, a, clock().now());
+    }
+    session
+        .prefilled
+        .insert("role".into(), "README.md, front matter `role`".into());
+    let mut app = App::new(q.clone(), answers, today());
+    app.handle(Msg::Opened(Box::new(aiact::tui::Opened {
+        session,
+        questionnaire: q,
+        read_only: None,
+        notice: None,
+    })));
+    assert_eq!(
+        app.screen(),
+        Screen::Question(0),
+        "the pre-answer comes first"
+    );
+    let key = |app: &mut App, code| app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    key(&mut app, KeyCode::Char('3')); // "I only use it": changes outcomes
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        app.overlay(),
+        Some(aiact::tui::Overlay::Confirm { .. })
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.prefilled("role").is_some(), "still to be confirmed");
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.prefilled("role").is_none(), "confirmed as it was");
+}

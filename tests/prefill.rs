@@ -235,3 +235,30 @@ fn the_model_openness_questionnaire_has_its_own_prefill_rules() {
         "no code files in the folder"
     );
 }
+
+/// A few hundred bytes of YAML aliases can expand to gigabytes: front
+/// matter with an alias is not expanded, it is named in a note.
+#[test]
+fn yaml_aliases_in_a_card_are_refused_not_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+    {
+        yaml.push_str(&format!(
+            "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
+    }
+    yaml.push_str("license: mit\n---\n");
+    std::fs::write(dir.path().join("README.md"), yaml).unwrap();
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert!(!p.answers.contains_key("licence"), "{:?}", p.answers);
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.starts_with("README.md:3:") && n.contains("YAML alias")),
+        "{:?}",
+        p.notes
+    );
+}

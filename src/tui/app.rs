@@ -42,8 +42,11 @@ pub enum Msg {
     Opened(Box<Opened>),
     /// The saved sessions, newest change first, for the start screen.
     Sessions(Vec<SessionSummary>),
-    /// A session could not be opened or created; the message says why.
+    /// A session could not be opened; the message says why.
     OpenFailed(String),
+    /// The new assessment's file could not be created: nothing of it is
+    /// saved (the message says why).
+    CreateFailed(String),
 }
 
 /// A session opened for the app, with what to tell the user about it.
@@ -311,6 +314,8 @@ pub struct App {
     /// A save was asked for while handling the current message.
     save_wanted: bool,
     pub(crate) saved_seq: u64,
+    /// The last save asked for when a save failed.
+    failed_seq: u64,
     pub(crate) save_error: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) data_dir: Option<String>,
@@ -382,6 +387,7 @@ impl App {
             save_seq: 0,
             save_wanted: false,
             saved_seq: 0,
+            failed_seq: 0,
             save_error: None,
             status: None,
             data_dir: None,
@@ -813,11 +819,23 @@ impl App {
             },
             Msg::Saved(seq) => {
                 self.saved_seq = self.saved_seq.max(seq);
-                self.save_error = None;
+                // Only a save asked for after the failure clears it.
+                if seq >= self.failed_seq {
+                    self.save_error = None;
+                }
             }
             Msg::SaveFailed(why) => {
                 self.status = Some(format!("Could not save: {why}"));
                 self.save_error = Some(why);
+                self.failed_seq = self.save_seq;
+            }
+            Msg::CreateFailed(why) => {
+                // Saving the draft anywhere else could overwrite another
+                // session: this assessment stays unsaved, and says so.
+                self.persistence = false;
+                self.status = Some(format!(
+                    "Could not create the session file: {why}. This assessment is not saved."
+                ));
             }
             Msg::Exported(Ok(path)) => self.status = Some(format!("Report written to {path}")),
             Msg::Exported(Err(why)) => self.status = Some(format!("Could not export: {why}")),
@@ -1184,13 +1202,13 @@ impl App {
             return;
         }
         let id = question.id().to_string();
-        // Confirming a pre-filled answer (as it is or changed) takes its mark away.
-        if self.session.prefilled.remove(&id).is_some() {
-            self.request_save();
-        }
         let q = &self.choices[self.qi];
         let previous = self.session.answers.get(&id).map(|a| &a.answer);
         if previous == Some(&answer) {
+            // Confirmed as it was: a pre-filled answer loses its mark.
+            if self.session.prefilled.remove(&id).is_some() {
+                self.request_save();
+            }
             self.error = None;
             self.advance_from(qi);
             return;
@@ -1221,6 +1239,8 @@ impl App {
         let id = self.choices[self.qi].questions[qi].id().to_string();
         let now = self.clock.now();
         self.session.set_answer(&id, answer, now);
+        // Answered by the user now: no longer a pre-answer to confirm.
+        self.session.prefilled.remove(&id);
         match after {
             Some(ev) => {
                 self.ev = ev;

@@ -34,9 +34,11 @@ pub fn spawn() -> Receiver<Incoming> {
     rx
 }
 
-/// Rounds of "readable" without a single event before the input counts as
-/// gone: a safeguard so a terminal that misbehaves can never make us spin.
-const MAX_EMPTY_ROUNDS: u32 = 50;
+/// Rounds of "readable" in a row without a single event before the input
+/// counts as gone: a safeguard so a terminal that misbehaves can never make
+/// us spin. Each round waits at least 2 ms, so this is seconds of bytes that
+/// crossterm cannot make into one key — never typing.
+const MAX_EMPTY_ROUNDS: u32 = 2000;
 
 fn read_input(tx: &Sender<Incoming>) {
     let mut empty_rounds = 0;
@@ -102,11 +104,12 @@ fn wait_readable() -> Readiness {
             }
             return Readiness::HungUp;
         }
-        if fds.revents & libc::POLLIN != 0 {
-            return Readiness::Readable;
-        }
+        // A hang-up first: a terminal that is gone also reads as readable.
         if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
             return Readiness::HungUp;
+        }
+        if fds.revents & libc::POLLIN != 0 {
+            return Readiness::Readable;
         }
     }
 }

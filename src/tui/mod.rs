@@ -93,7 +93,7 @@ impl Runtime {
                             Some(s) if app.persistence() => {
                                 match s.create(app.session(), app.questionnaire()) {
                                     Ok(stored) => Msg::Created(Box::new(stored)),
-                                    Err(e) => Msg::SaveFailed(e.to_string()),
+                                    Err(e) => Msg::CreateFailed(e.to_string()),
                                 }
                             }
                             _ => Msg::Created(Box::new(app.session().clone())),

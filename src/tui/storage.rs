@@ -116,6 +116,9 @@ impl SessionStorage {
 impl Persistence for SessionStorage {
     fn create(&mut self, draft: &Session, questionnaire: &Questionnaire) -> Result<Session> {
         self.settle();
+        // The session open until now is closed first: whatever fails below,
+        // no save of the new draft can reach the previous session's file.
+        self.open = None;
         let answers = draft.answers();
         let (path, stored) = assessment::create(
             &self.store,
@@ -125,7 +128,14 @@ impl Persistence for SessionStorage {
             draft.created,
             self.today,
         )?;
-        let lock = self.store.lock_or_fail(&path)?;
+        let lock = match self.store.lock_or_fail(&path) {
+            Ok(lock) => lock,
+            Err(e) => {
+                // Not ours after all: leave no half-created session behind.
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+        };
         // The previous assessment's lock goes; this one is now the open one.
         self.open = Some((path, Some(lock)));
         Ok(stored)
@@ -134,10 +144,13 @@ impl Persistence for SessionStorage {
     fn save(&mut self, seq: u64, session: &Session) {
         let target = self.store.path_for(&session.name);
         match (&self.open, target) {
-            (Some((open, _)), Ok(path)) if *open == path => {
-                let saver_seq = self.saver.save(path, session.to_ron().into_bytes());
-                self.pending.push((saver_seq, seq));
-            }
+            (Some((open, _)), Ok(path)) if *open == path => match session.to_file_text(&path) {
+                Ok(text) => {
+                    let saver_seq = self.saver.save(path, text.into_bytes());
+                    self.pending.push((saver_seq, seq));
+                }
+                Err(e) => self.errors.push(Msg::SaveFailed(e.to_string())),
+            },
             (_, Err(e)) => self.errors.push(Msg::SaveFailed(e.to_string())),
             _ => self.errors.push(Msg::SaveFailed(format!(
                 "“{}” has no session file open here; nothing was written",
