@@ -390,3 +390,37 @@ fn cancelling_a_change_keeps_the_prefill_mark() {
     key(&mut app, KeyCode::Enter);
     assert!(app.prefilled("role").is_none(), "confirmed as it was");
 }
+
+/// A failed save is remembered until a later one succeeds, so leaving the
+/// app can say so (the runner prints it and exits 3).
+#[test]
+fn a_failed_save_is_reported_until_a_later_one_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut rt) = with_storage(dir.path());
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "kept");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.unsaved(), None);
+    app.handle(Msg::SaveFailed("the disk is full".into()));
+    assert_eq!(app.unsaved(), Some("the disk is full"));
+    // An earlier save's confirmation arriving late does not clear it.
+    app.handle(Msg::Saved(1));
+    assert_eq!(app.unsaved(), Some("the disk is full"));
+    // A new change, saved: now all is on disk.
+    type_in(&mut app, &mut rt, "1");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    assert_eq!(app.unsaved(), None);
+    assert_eq!(app.saved_mark().0, "✓ saved");
+}
+
+#[test]
+fn a_long_paste_goes_in_at_once_and_stays_one_line() {
+    let mut input = aiact::tui::input::LineInput::new("ab");
+    input.insert_str(&"x\ny\t".repeat(50_000));
+    assert_eq!(
+        input.text().chars().count(),
+        2 + aiact::tui::input::MAX_PASTE_CHARS
+    );
+    assert!(!input.text().contains(['\n', '\t']));
+    assert!(input.text().starts_with("abx y "));
+}

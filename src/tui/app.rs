@@ -494,6 +494,18 @@ impl App {
     pub fn name(&self) -> &str {
         &self.session.name
     }
+    /// Why the latest changes are not on disk, when a save failed and no
+    /// later one succeeded (said on leaving, so quitting never hides it).
+    pub fn unsaved(&self) -> Option<&str> {
+        if !self.persistence {
+            return None;
+        }
+        self.save_error
+            .as_deref()
+            .or((self.saved_seq < self.save_seq)
+                .then_some("the disk did not confirm the last save"))
+    }
+
     /// Whether changes are saved (false in read-only and facilitator mode).
     pub fn persistence(&self) -> bool {
         self.persistence
@@ -820,7 +832,7 @@ impl App {
             Msg::Saved(seq) => {
                 self.saved_seq = self.saved_seq.max(seq);
                 // Only a save asked for after the failure clears it.
-                if seq >= self.failed_seq {
+                if seq > self.failed_seq {
                     self.save_error = None;
                 }
             }

@@ -1,6 +1,9 @@
 //! A one-line text input. tui-textarea does not support ratatui 0.30, and a
 //! single line with a cursor is all the questionnaire needs.
 
+/// The most characters one paste inserts.
+pub const MAX_PASTE_CHARS: usize = 10_000;
+
 /// A line of text being typed, with a cursor counted in characters so that
 /// multi-byte and wide characters can never split.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,14 +49,23 @@ impl LineInput {
         self.cursor += 1;
     }
 
-    /// Inserts pasted text, with newlines and tabs turned into spaces.
+    /// Inserts pasted text, with newlines and tabs turned into spaces and
+    /// other control characters dropped, in one splice (a long paste costs
+    /// one pass, not one scan per character). At most [`MAX_PASTE_CHARS`]
+    /// are taken: a field is one line.
     pub fn insert_str(&mut self, s: &str) {
-        for c in s.chars() {
-            match c {
-                '\n' | '\r' | '\t' => self.insert(' '),
-                c => self.insert(c),
-            }
-        }
+        let clean: String = s
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .take(MAX_PASTE_CHARS)
+            .collect();
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, &clean);
+        self.cursor += clean.chars().count();
     }
 
     pub fn backspace(&mut self) {

@@ -245,6 +245,19 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
     // failure by panicking on a closed stderr.
     std::mem::forget(term);
     drop(guard);
+    // Work that did not reach the disk is never left unsaid.
+    if let Some(why) = app.unsaved() {
+        use std::io::Write;
+        let _ = writeln!(
+            io::stderr(),
+            "aiact: your last changes to “{}” were not saved: {}",
+            crate::text::printable_line(app.name()),
+            crate::text::printable_line(why)
+        );
+        if code == exit::OK {
+            return Ok(exit::ENVIRONMENT);
+        }
+    }
     Ok(code)
 }
 
