@@ -173,19 +173,7 @@ fn choice(question: &Question, options: Vec<String>) -> Answer {
 fn keep_on_path(q: &Questionnaire, out: &mut Prefilled, today: Date) {
     for _ in 0..q.questions.len().max(1) {
         let ev = crate::engine::evaluate(q, &out.answers, today);
-        let mut reachable: Vec<bool> = vec![false; q.questions.len()];
-        for &i in &ev.path {
-            reachable[i] = true;
-        }
-        let mut stack: Vec<usize> = ev.current.into_iter().collect();
-        while let Some(i) = stack.pop() {
-            for &next in &q.successors[i] {
-                if !reachable[next] {
-                    reachable[next] = true;
-                    stack.push(next);
-                }
-            }
-        }
+        let reachable = ev.reachable(q);
         let off: Vec<String> = out
             .answers
             .keys()

@@ -224,17 +224,8 @@ fn run_answers(
     // them; here they are reported and the results computed without them).
     // Questions the path may still reach (beyond the first open one) are
     // not "off the path": their answers will count once it gets there.
-    let mut ahead = vec![false; q.questions.len()];
-    let mut stack: Vec<usize> = ev.current.into_iter().collect();
-    while let Some(i) = stack.pop() {
-        for &next in &q.successors[i] {
-            if !ahead[next] {
-                ahead[next] = true;
-                stack.push(next);
-            }
-        }
-    }
-    for &off in ev.off_path.iter().filter(|&&i| !ahead[i]) {
+    let reachable = ev.reachable(&q);
+    for &off in ev.off_path.iter().filter(|&&i| !reachable[i]) {
         let question = &q.questions[off];
         let why = "the other answers lead past it";
         let _ = writeln!(

@@ -112,6 +112,27 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Per question: on the path, or still reachable beyond the first open
+    /// question. An answer to any other question cannot count any more (the
+    /// other answers lead past it); answers to these may, once the path
+    /// gets there. Iterative, like every walk of the question graph.
+    pub fn reachable(&self, q: &Questionnaire) -> Vec<bool> {
+        let mut reachable = vec![false; q.questions.len()];
+        for &i in &self.path {
+            reachable[i] = true;
+        }
+        let mut stack: Vec<usize> = self.current.into_iter().collect();
+        while let Some(i) = stack.pop() {
+            for &next in &q.successors[i] {
+                if !reachable[next] {
+                    reachable[next] = true;
+                    stack.push(next);
+                }
+            }
+        }
+        reachable
+    }
+
     pub fn is_complete(&self) -> bool {
         self.current.is_none()
     }

@@ -538,7 +538,7 @@ pub fn compile(
             }
         }
         match topo_order(&successors) {
-            Ok(order) => {
+            Some(order) => {
                 check_route_reads(&questions, &facts, &successors, &order, &mut cx);
                 for &q in order.iter().rev() {
                     let (mut lo, mut hi) = (u32::MAX, 0u32);
@@ -557,7 +557,7 @@ pub fn compile(
                     remaining[q] = (lo.saturating_add(1), hi.saturating_add(1));
                 }
             }
-            Err(_) => {
+            None => {
                 // Every loop at once, each with the edges that make it; an
                 // edge that is only a fall-through (no `next`) says so, since
                 // that is the one an author does not see written down.
@@ -902,9 +902,9 @@ fn reachable_from(start: QIdx, successors: &[Vec<QIdx>]) -> Vec<bool> {
     seen
 }
 
-/// A topological order of the questions, or one cycle found by walking
-/// predecessors among the nodes Kahn's algorithm could not order.
-fn topo_order(successors: &[Vec<QIdx>]) -> Result<Vec<QIdx>, Vec<QIdx>> {
+/// A topological order of the questions (Kahn's algorithm), or `None` when
+/// some are in a loop.
+fn topo_order(successors: &[Vec<QIdx>]) -> Option<Vec<QIdx>> {
     let n = successors.len();
     let mut indegree = vec![0usize; n];
     for succ in successors {
@@ -923,49 +923,8 @@ fn topo_order(successors: &[Vec<QIdx>]) -> Result<Vec<QIdx>, Vec<QIdx>> {
             }
         }
     }
-    if order.len() == n {
-        return Ok(order);
-    }
-    // Every node left has a predecessor that is also left: walk back until a
-    // node repeats; the stretch between the repeats is a cycle.
-    let left: Vec<bool> = indegree.iter().map(|&d| d > 0).collect();
-    let mut preds: Vec<Vec<QIdx>> = vec![Vec::new(); n];
-    for (q, succ) in successors.iter().enumerate() {
-        for &s in succ {
-            if left[q] && left[s] {
-                preds[s].push(q);
-            }
-        }
-    }
-    let start = (0..n).find(|&i| left[i]).unwrap_or(0);
-    let mut seen_at = vec![usize::MAX; n];
-    let mut walk = Vec::new();
-    let mut cur = start;
-    while seen_at[cur] == usize::MAX {
-        seen_at[cur] = walk.len();
-        walk.push(cur);
-        cur = match preds[cur].first() {
-            Some(&p) => p,
-            None => break,
-        };
-    }
-    let from = if seen_at[cur] != usize::MAX {
-        seen_at[cur]
-    } else {
-        0
-    };
-    let mut cycle: Vec<QIdx> = walk[from..].to_vec();
-    cycle.reverse();
-    // Start the cycle at its earliest question, for a stable message.
-    if let Some(min_pos) = cycle
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, q)| **q)
-        .map(|(i, _)| i)
-    {
-        cycle.rotate_left(min_pos);
-    }
-    Err(cycle)
+    // Some questions are in a loop: [`all_cycles`] names them.
+    (order.len() == n).then_some(order)
 }
 
 /// One cycle per strongly connected part of the question graph that has

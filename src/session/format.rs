@@ -147,22 +147,12 @@ pub struct FollowUp {
 }
 
 impl Session {
-    /// A new, empty session on `q`, created `now`.
+    /// A new, empty session on `q`, created `now`, under a checked name.
     pub fn new(name: &str, q: &Questionnaire, now: Timestamp) -> Result<Session> {
         let name = super::name::check_name(name)?;
-        Ok(Session {
-            format_version: SESSION_FORMAT_VERSION,
-            name,
-            questionnaire: QuestionnaireRef::of(q),
-            created: now,
-            updated: now,
-            answers: BTreeMap::new(),
-            position: Position::default(),
-            evaluation: None,
-            follow_up: BTreeMap::new(),
-            set_aside: BTreeMap::new(),
-            prefilled: BTreeMap::new(),
-        })
+        let mut s = Session::draft(&name, q, now);
+        s.name = name;
+        Ok(s)
     }
 
     /// A session not yet stored: `name` as typed (cleaned, not checked; the

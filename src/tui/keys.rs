@@ -625,17 +625,23 @@ mod tests {
 
     #[test]
     fn every_mode_can_quit_or_leave_and_has_descriptions() {
-        for mode in [
-            Mode::Start,
-            Mode::Question,
-            Mode::Input,
-            Mode::Answers,
-            Mode::Results,
-            Mode::Confirm,
-            Mode::Help,
-            Mode::Present,
-            Mode::PresentResults,
-        ] {
+        // MODES lists every mode once (a new mode fails to compile here
+        // until it is numbered, and this fails until it is listed).
+        let number = |m: Mode| match m {
+            Mode::Start => 0,
+            Mode::Question => 1,
+            Mode::Input => 2,
+            Mode::Answers => 3,
+            Mode::Results => 4,
+            Mode::Confirm => 5,
+            Mode::Help => 6,
+            Mode::Present => 7,
+            Mode::PresentResults => 8,
+        };
+        let mut seen: Vec<usize> = MODES.iter().map(|&m| number(m)).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..=8).collect::<Vec<_>>());
+        for &mode in MODES {
             assert_eq!(
                 lookup(mode, &key(KeyCode::Char('c'), CTRL)),
                 Some(Action::Quit)
