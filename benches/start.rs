@@ -31,35 +31,7 @@ fn shipped(c: &mut Criterion) {
 fn thousand_sessions() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store = Store::open(dir.path()).unwrap();
-    let q = load_shipped("eu-ai-act-oss").unwrap().unwrap();
-    let answers: aiact::answers::Answers = aiact::questionnaire::source::parse_ron(
-        "p1",
-        include_str!("../assets/answers/p1-open-llm.ron"),
-        "answers file",
-    )
-    .unwrap();
-    let now = jiff::Timestamp::from_second(1_795_000_000).unwrap();
-    for i in 0..1000 {
-        let take = if i % 2 == 0 {
-            answers.len()
-        } else {
-            answers.len() / 2
-        };
-        let some = answers
-            .iter()
-            .take(take)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        aiact::assessment::create(
-            &store,
-            aiact::assessment::Naming::Exact(&format!("component {i:04}")),
-            &q,
-            &some,
-            now,
-            jiff::civil::date(2026, 11, 26),
-        )
-        .unwrap();
-    }
+    aiact::synth::saved_sessions(&store, 1000).unwrap();
     // Make the index and let the folder's time settle.
     store.summaries();
     let then = SystemTime::now() - Duration::from_secs(60);

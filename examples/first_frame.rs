@@ -218,37 +218,5 @@ fn children_cpu() -> Duration {
 /// one of the example assessments, as the app would.
 fn save_sessions(dir: &Path, n: usize) {
     let store = aiact::session::Store::open(dir).expect("the data folder");
-    let q = aiact::questionnaire::load_shipped("eu-ai-act-oss")
-        .expect("shipped")
-        .expect("valid");
-    let answers: aiact::answers::Answers = aiact::questionnaire::source::parse_ron(
-        "p1",
-        include_str!("../assets/answers/p1-open-llm.ron"),
-        "answers file",
-    )
-    .expect("example answers");
-    let now = jiff::Timestamp::from_second(1_795_000_000).expect("a time");
-    let today = jiff::civil::date(2026, 11, 26);
-    for i in 0..n {
-        // Some finished, some halfway.
-        let take = if i % 2 == 0 {
-            answers.len()
-        } else {
-            answers.len() / 2
-        };
-        let some: aiact::answers::Answers = answers
-            .iter()
-            .take(take)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        aiact::assessment::create(
-            &store,
-            aiact::assessment::Naming::Exact(&format!("component {i:04}")),
-            &q,
-            &some,
-            now,
-            today,
-        )
-        .expect("a saved session");
-    }
+    aiact::synth::saved_sessions(&store, n).expect("saved sessions");
 }

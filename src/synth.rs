@@ -99,3 +99,40 @@ pub fn answers(n: usize, seed: u64, not_sure_every: usize) -> Answers {
         })
         .collect()
 }
+
+/// Saves `n` sessions of the shipped EU questionnaire in `store`, named
+/// `component 0000`…, alternately complete and half answered (the example
+/// assessment's answers), as the app would: what the start-up benchmark and
+/// the first-frame harness measure against.
+pub fn saved_sessions(store: &crate::session::Store, n: usize) -> crate::Result<()> {
+    let q = crate::questionnaire::load_shipped(crate::questionnaire::DEFAULT_ID)
+        .expect("the default questionnaire is shipped")?;
+    let answers: Answers = crate::questionnaire::source::parse_ron(
+        "p1",
+        include_str!("../assets/answers/p1-open-llm.ron"),
+        "answers file",
+    )?;
+    let now = jiff::Timestamp::from_second(1_795_000_000).expect("a time in range");
+    let today = jiff::civil::date(2026, 11, 26);
+    for i in 0..n {
+        let take = if i % 2 == 0 {
+            answers.len()
+        } else {
+            answers.len() / 2
+        };
+        let some: Answers = answers
+            .iter()
+            .take(take)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        crate::assessment::create(
+            store,
+            crate::assessment::Naming::Exact(&format!("component {i:04}")),
+            &q,
+            &some,
+            now,
+            today,
+        )?;
+    }
+    Ok(())
+}
