@@ -127,14 +127,7 @@ pub fn to_graph_with_path(
             }
             // One box per group with its outcomes, and one edge from each
             // question to each group that reads it (see the module comment).
-            for g in q.groups_in_order() {
-                let members: Vec<&(usize, Vec<QIdx>)> = outcome_edges
-                    .iter()
-                    .filter(|(o, _)| q.outcomes[*o].group == g)
-                    .collect();
-                if members.is_empty() {
-                    continue;
-                }
+            for (g, members) in by_group(q, &outcome_edges) {
                 let _ = writeln!(
                     s,
                     "    subgraph g{g}[\"{}\"]",
@@ -210,14 +203,7 @@ pub fn to_graph_with_path(
             }
             // Outcomes in a box per group; Graphviz has no edge limit, so
             // each keeps its own edges from the questions it reads.
-            for g in q.groups_in_order() {
-                let members: Vec<&(usize, Vec<QIdx>)> = outcome_edges
-                    .iter()
-                    .filter(|(o, _)| q.outcomes[*o].group == g)
-                    .collect();
-                if members.is_empty() {
-                    continue;
-                }
+            for (g, members) in by_group(q, &outcome_edges) {
                 let _ = writeln!(s, "    subgraph cluster_g{g} {{");
                 let _ = writeln!(
                     s,
@@ -457,4 +443,26 @@ pub fn dot(text: &str) -> String {
         }
     }
     out
+}
+
+/// An outcome and the questions it reads.
+type OutcomeEdges = (usize, Vec<QIdx>);
+
+/// Outcome edges by group, in the content's group order, leaving out groups
+/// with none: both formats draw a box each.
+fn by_group<'a>(
+    q: &Questionnaire,
+    outcome_edges: &'a [OutcomeEdges],
+) -> Vec<(usize, Vec<&'a OutcomeEdges>)> {
+    q.groups_in_order()
+        .into_iter()
+        .map(|g| {
+            let members: Vec<_> = outcome_edges
+                .iter()
+                .filter(|(o, _)| q.outcomes[*o].group == g)
+                .collect();
+            (g, members)
+        })
+        .filter(|(_, m)| !m.is_empty())
+        .collect()
 }
