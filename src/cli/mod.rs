@@ -289,7 +289,7 @@ fn graph(
     let text = if let Some(spec) = &args.session {
         // The session's own questionnaire, so the path fits the picture.
         let (_, q, ev) = sessions::load_for_report(data_dir, spec, today)?;
-        let path = Some((ev.path.as_slice(), ev.is_complete()));
+        let path = Some((ev.path.as_slice(), ev.end()));
         warn_edges(&q, format, args.outcomes, err);
         crate::report::to_graph_with_path(&q, format, args.outcomes, path)
     } else {

@@ -228,7 +228,7 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn dedupe(reasons: &mut Vec<Reason>) {
+pub(crate) fn dedupe(reasons: &mut Vec<Reason>) {
     let mut seen = std::collections::HashSet::new();
     reasons.retain(|r| seen.insert((r.question.clone(), r.fact.clone(), r.text.clone())));
 }

@@ -17,7 +17,7 @@ use eval::{Evaluator, St};
 pub use whatif::{Flip, FlipGroup, Relevance, group_by_question, what_if};
 
 use crate::answers::Answers;
-use crate::questionnaire::{QIdx, Questionnaire, Routing, Target, Value};
+use crate::questionnaire::{Cond, QIdx, Questionnaire, Routing, Target, Value};
 
 /// Three-valued truth: a condition reading a "not sure" answer, or a question
 /// still ahead, is unknown.
@@ -109,6 +109,11 @@ pub struct Evaluation {
     pub off_path: Vec<QIdx>,
     /// The assessment date.
     pub today: Date,
+    /// Information screens on the path (they are passed, not answered).
+    pub info_screens: usize,
+    /// The outcome the path ended in, when a route concluded with one
+    /// (format 2's `Conclude`).
+    pub concluded: Option<usize>,
 }
 
 impl Evaluation {
@@ -137,9 +142,17 @@ impl Evaluation {
         self.current.is_none()
     }
 
-    /// How many questions on the path are answered.
+    /// Where the complete path ended: the end, or the outcome a route
+    /// concluded with; `None` while a question is still open.
+    pub fn end(&self) -> Option<Target> {
+        self.is_complete()
+            .then(|| self.concluded.map_or(Target::End, Target::Conclude))
+    }
+
+    /// How many questions on the path are answered (information screens
+    /// are not questions).
     pub fn answered(&self) -> usize {
-        self.path.len() - usize::from(self.current.is_some())
+        self.path.len() - usize::from(self.current.is_some()) - self.info_screens
     }
 
     /// The outcome statuses by id, for diffs and saved sessions.
@@ -242,6 +255,14 @@ pub(crate) fn evaluate_resolved(
     let mut path = Vec::new();
     let mut current = None;
     let mut at = if n == 0 { None } else { Some(0) };
+    // Format 2's conclusions: where the path ended, whether every turn that
+    // led there was certain, the turns not taken because an answer was
+    // unsure (their conclusions might still apply), and the answers behind
+    // the turns, as reasons.
+    let mut concluded: Option<usize> = None;
+    let mut uncertain = false;
+    let mut untaken: Vec<Target> = Vec::new();
+    let mut turn_reasons: Vec<Reason> = Vec::new();
     while let Some(qi) = at {
         if on_path[qi] {
             // Unreachable for a validated questionnaire; never loop forever.
@@ -249,33 +270,78 @@ pub(crate) fn evaluate_resolved(
         }
         on_path[qi] = true;
         path.push(qi);
-        let Some(value) = &values[qi] else {
-            current = Some(qi);
-            break;
-        };
-        states[qi] = St::Answered;
         let question = &q.questions[qi];
+        // An information screen takes no answer: the path passes through.
+        let value = if question.is_info() {
+            None
+        } else {
+            let Some(value) = &values[qi] else {
+                current = Some(qi);
+                break;
+            };
+            states[qi] = St::Answered;
+            Some(value)
+        };
         let by_option = match value {
-            Value::Choice(o) => question.option_next.get(*o).copied().flatten(),
+            Some(Value::Choice(o)) => question.option_next.get(*o).copied().flatten(),
+            Some(Value::NotSure) => {
+                // Unsure where the options lead: each of their ways might be
+                // the one, and the question's own routing is taken.
+                let ways: Vec<Target> = question.option_next.iter().flatten().copied().collect();
+                if !ways.is_empty() {
+                    uncertain = true;
+                    untaken.extend(ways);
+                    if with_reasons {
+                        let ev = evaluator(q, answers, values, &states, true);
+                        turn_reasons.extend(ev.eval(&Cond::Answered(qi)).1);
+                    }
+                }
+                None
+            }
             _ => None,
         };
+        if by_option.is_some() && with_reasons {
+            let ev = evaluator(q, answers, values, &states, true);
+            turn_reasons.extend(ev.eval(&Cond::Answered(qi)).1);
+        }
         let target = by_option.unwrap_or_else(|| match &question.routing {
             Routing::Goto(t) => *t,
             Routing::Routes(routes) => {
                 let ev = evaluator(q, answers, values, &states, with_reasons);
-                routes
-                    .iter()
-                    .find(|(cond, _)| match cond {
-                        None => true,
-                        // Unknown is taken: the questions behind it may matter.
-                        Some(c) => ev.eval(c).0 != Tri::False,
-                    })
-                    .map_or(Target::End, |(_, t)| *t)
+                let mut taken = None;
+                for (ri, (cond, t)) in routes.iter().enumerate() {
+                    let (tri, reasons) = cond
+                        .as_ref()
+                        .map_or((Tri::True, Vec::new()), |c| ev.eval(c));
+                    if tri == Tri::False {
+                        continue;
+                    }
+                    // Unknown is taken: the questions behind it may matter.
+                    // The routes after it might have been taken instead.
+                    if tri == Tri::Unknown {
+                        uncertain = true;
+                        for (later, t) in &routes[ri + 1..] {
+                            untaken.push(*t);
+                            let sure = later.as_ref().is_none_or(|c| ev.eval(c).0 == Tri::True);
+                            if sure {
+                                break;
+                            }
+                        }
+                    }
+                    turn_reasons.extend(reasons);
+                    taken = Some(*t);
+                    break;
+                }
+                taken.unwrap_or(Target::End)
             }
         });
         at = match target {
             Target::Question(next) => Some(next),
             Target::End => None,
+            Target::Conclude(o) => {
+                concluded = Some(o);
+                None
+            }
         };
     }
 
@@ -299,14 +365,45 @@ pub(crate) fn evaluate_resolved(
         .collect();
 
     let ev = evaluator(q, answers, values, &states, with_reasons);
+    // Conclusions the path might still end in: from the question still to
+    // answer, and from the ways not taken because an answer was unsure.
+    let mut might_conclude = vec![false; q.outcomes.len()];
+    if let Some(c) = current {
+        untaken.push(Target::Question(c));
+        if with_reasons {
+            turn_reasons.extend(ev.eval(&Cond::Answered(c)).1);
+        }
+    }
+    if concluded.is_some() || !untaken.is_empty() {
+        mark_conclusions(q, &untaken, &mut might_conclude);
+    }
     let mut outcomes = Vec::new();
     for (index, outcome) in q.outcomes.iter().enumerate() {
         let (tri, reasons) = ev.eval(&outcome.cond);
-        let status = match tri {
-            Tri::True => Status::Applies,
-            Tri::Unknown => Status::Provisional,
-            Tri::False => continue,
+        let by_route = if concluded == Some(index) {
+            if uncertain { Tri::Unknown } else { Tri::True }
+        } else if might_conclude[index] {
+            Tri::Unknown
+        } else {
+            Tri::False
         };
+        let (status, reasons) = match (tri, by_route) {
+            (Tri::True, _) => (Status::Applies, reasons),
+            (_, Tri::True) => (Status::Applies, turn_reasons.clone()),
+            (Tri::Unknown, Tri::Unknown) => {
+                let mut all = reasons;
+                all.extend(turn_reasons.iter().cloned());
+                eval::dedupe(&mut all);
+                (Status::Provisional, all)
+            }
+            (Tri::Unknown, Tri::False) => (Status::Provisional, reasons),
+            (Tri::False, Tri::Unknown) => (Status::Provisional, turn_reasons.clone()),
+            (Tri::False, Tri::False) => continue,
+        };
+        let mut reasons = reasons;
+        if by_route != Tri::False && tri != Tri::True {
+            eval::dedupe(&mut reasons);
+        }
         let applies_from = applies_from(&ev, &outcome.applies_from);
         outcomes.push(OutcomeResult {
             index,
@@ -316,7 +413,10 @@ pub(crate) fn evaluate_resolved(
         });
     }
     let remaining = current.map_or((0, 0), |c| q.remaining[c]);
+    let info_screens = path.iter().filter(|&&i| q.questions[i].is_info()).count();
     Evaluation {
+        info_screens,
+        concluded,
         path,
         current,
         remaining,
@@ -324,6 +424,35 @@ pub(crate) fn evaluate_resolved(
         problems,
         off_path,
         today,
+    }
+}
+
+/// Marks the outcomes that a path from any of `from` could conclude with:
+/// direct `Conclude` targets and those of every question reachable from a
+/// question target. Iterative, like every walk of the question graph.
+fn mark_conclusions(q: &Questionnaire, from: &[Target], marks: &mut [bool]) {
+    let mut seen = vec![false; q.questions.len()];
+    let mut stack = Vec::new();
+    for t in from {
+        match *t {
+            Target::Conclude(o) => marks[o] = true,
+            Target::Question(i) if !seen[i] => {
+                seen[i] = true;
+                stack.push(i);
+            }
+            _ => {}
+        }
+    }
+    while let Some(x) = stack.pop() {
+        for &o in &q.conclusions[x] {
+            marks[o] = true;
+        }
+        for &s in &q.successors[x] {
+            if !seen[s] {
+                seen[s] = true;
+                stack.push(s);
+            }
+        }
     }
 }
 

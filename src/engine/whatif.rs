@@ -328,6 +328,8 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
     let answered = |label: &str| format!("If you answered “{label}” to “{short}”");
     let mut out = Vec::new();
     match question.kind() {
+        // An information screen has no answer to change.
+        Kind::Info => {}
         Kind::Single | Kind::YesNo => {
             for o in &question.options {
                 out.push(Candidate {

@@ -11,8 +11,24 @@ use sha2::{Digest, Sha256};
 
 use super::schema::*;
 
-/// An option's logic: id, exclusive, where it leads.
-type LogicOption<'a> = (&'a str, bool, &'a Option<String>);
+/// An option's logic: id, exclusive, where it leads, and (format 2) the
+/// outcome it concludes with. Written as a three-element list when it
+/// concludes nothing, so format-1 hashes never change.
+struct LogicOption<'a>(&'a str, bool, &'a Option<String>, Option<&'a str>);
+
+impl Serialize for LogicOption<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut t = s.serialize_tuple(if self.3.is_some() { 4 } else { 3 })?;
+        t.serialize_element(self.0)?;
+        t.serialize_element(&self.1)?;
+        t.serialize_element(self.2)?;
+        if let Some(c) = self.3 {
+            t.serialize_element(c)?;
+        }
+        t.end()
+    }
+}
 
 #[derive(Serialize)]
 struct LogicQuestion<'a> {
@@ -21,7 +37,45 @@ struct LogicQuestion<'a> {
     options: Vec<LogicOption<'a>>,
     option_set: &'a Option<String>,
     allow_not_sure: bool,
-    next: &'a Option<Next>,
+    /// Format 2 only: whether "not sure" is offered (a yes/no question can
+    /// switch it off there); absent for format 1, whose hashes stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offers_not_sure: Option<bool>,
+    next: Option<LogicNext<'a>>,
+}
+
+/// Routing as it decides paths; the same JSON as format 1's `Next` for
+/// format-1 files.
+#[derive(Serialize)]
+enum LogicNext<'a> {
+    Goto(&'a str),
+    Routes(Vec<LogicRoute<'a>>),
+    Conclude(&'a str),
+}
+
+#[derive(Serialize)]
+struct LogicRoute<'a> {
+    when: &'a Option<Condition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goto: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conclude: Option<&'a str>,
+}
+
+fn logic_next(next: &Option<Next>) -> Option<LogicNext<'_>> {
+    next.as_ref().map(|n| match n {
+        Next::Goto(to) => LogicNext::Goto(to),
+        Next::Conclude(o) => LogicNext::Conclude(o),
+        Next::Routes(rs) => LogicNext::Routes(
+            rs.iter()
+                .map(|r| LogicRoute {
+                    when: &r.when,
+                    goto: r.goto.as_deref(),
+                    conclude: r.conclude.as_deref(),
+                })
+                .collect(),
+        ),
+    })
 }
 
 #[derive(Serialize)]
@@ -32,7 +86,7 @@ struct Logic<'a> {
     option_sets: Vec<(&'a str, Vec<LogicOption<'a>>)>,
     questions: Vec<LogicQuestion<'a>>,
     facts: Vec<(&'a str, &'a Condition)>,
-    outcomes: Vec<(&'a str, &'a str, &'a Condition, &'a Vec<DateRule>)>,
+    outcomes: Vec<(&'a str, &'a str, &'a Option<Condition>, &'a Vec<DateRule>)>,
 }
 
 /// A question kind's logic, written as a string ("multiple Some(1) None")
@@ -47,6 +101,7 @@ impl std::fmt::Display for KindLogic<'_> {
             Kind::YesNo => f.write_str("yesno"),
             Kind::Number { min, max, .. } => write!(f, "number {min:?} {max:?}"),
             Kind::Text { max_len } => write!(f, "text {max_len:?}"),
+            Kind::Info => f.write_str("info"),
         }
     }
 }
@@ -73,7 +128,7 @@ impl std::io::Write for HashWriter {
 
 fn options(opts: &[ChoiceDef]) -> Vec<LogicOption<'_>> {
     opts.iter()
-        .map(|o| (o.id.as_str(), o.exclusive, &o.next))
+        .map(|o| LogicOption(o.id.as_str(), o.exclusive, &o.next, o.conclude.as_deref()))
         .collect()
 }
 
@@ -109,8 +164,10 @@ pub fn logic_hash(file: &QuestionnaireFile) -> String {
                 kind: KindLogic(&q.kind),
                 options: options(&q.options),
                 option_set: &q.option_set,
-                allow_not_sure: q.allow_not_sure,
-                next: &q.next,
+                allow_not_sure: q.allow_not_sure.unwrap_or(false),
+                offers_not_sure: (file.format_version >= 2)
+                    .then(|| q.allow_not_sure.unwrap_or(matches!(q.kind, Kind::YesNo))),
+                next: logic_next(&q.next),
             })
             .collect(),
         facts: file

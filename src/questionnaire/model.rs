@@ -22,6 +22,8 @@ pub type FIdx = usize;
 pub enum Target {
     Question(QIdx),
     End,
+    /// The end, with the outcome of this index (format 2's `Conclude`).
+    Conclude(usize),
 }
 
 /// A number comparison.
@@ -114,6 +116,9 @@ pub struct Question {
     pub routing: Routing,
     /// Whether "not sure" is offered.
     pub not_sure: bool,
+    /// Index into [`Questionnaire::sections`], for format-2 questions that
+    /// name a section.
+    pub section: Option<usize>,
 }
 
 /// A validated answer value, ready for evaluation.
@@ -140,6 +145,12 @@ impl Question {
         &self.def.kind
     }
 
+    /// Whether this is an information screen: shown with Continue, never
+    /// answered, passed through by the engine.
+    pub fn is_info(&self) -> bool {
+        matches!(self.def.kind, Kind::Info)
+    }
+
     pub fn option_index(&self, id: &str) -> Option<OIdx> {
         self.options.iter().position(|o| o.id == id)
     }
@@ -154,6 +165,9 @@ impl Question {
     /// Checks an answer against this question, as a user would be told.
     pub fn resolve(&self, answer: &Answer) -> Result<Value, String> {
         match (answer, &self.def.kind) {
+            (_, Kind::Info) => {
+                Err("this is an information screen, which takes no answer; leave it out".into())
+            }
             (Answer::NotSure, _) if self.not_sure => Ok(Value::NotSure),
             (Answer::NotSure, _) => Err("\"not sure\" is not offered for this question".into()),
             (Answer::Choice(id), Kind::Single | Kind::YesNo) => self
@@ -273,6 +287,7 @@ pub fn kind_name(k: &Kind) -> &'static str {
         Kind::YesNo => "yes/no",
         Kind::Number { .. } => "number",
         Kind::Text { .. } => "text",
+        Kind::Info => "information screen",
     }
 }
 
@@ -310,6 +325,9 @@ pub struct Meta {
     pub as_of: String,
     pub disclaimer: String,
     pub description: String,
+    /// The file's format version: format 2 texts may use light markup
+    /// (`crate::markup`), format 1 texts are plain.
+    pub format_version: u32,
 }
 
 /// A loaded and validated questionnaire.
@@ -327,6 +345,11 @@ pub struct Questionnaire {
     pub questions: Vec<Question>,
     pub facts: Vec<Fact>,
     pub outcomes: Vec<Outcome>,
+    /// Format 2's titled parts; questions point into it.
+    pub sections: Vec<super::schema::Section>,
+    /// Per question: the outcomes it can conclude with directly (format 2's
+    /// `Conclude` in its options or routes), for provisional conclusions.
+    pub conclusions: Vec<Vec<usize>>,
     /// How questions can be pre-answered from a component's files.
     pub prefill: Vec<super::schema::PrefillRule>,
     /// Facts in an order where each comes after the facts it uses.
@@ -369,14 +392,28 @@ impl Questionnaire {
         self.references.iter().find(|r| r.id == id)
     }
 
-    /// A citation with its reference's URL.
+    /// A citation with its URL: the citation's own link (format 2) or its
+    /// reference's.
     pub fn cite(&self, c: &Citation) -> (String, String, String) {
         let (title, url) = self
             .reference(&c.reference)
             .map_or((c.reference.clone(), String::new()), |r| {
                 (r.title.clone(), r.url.clone())
             });
-        (title, c.pinpoint.clone(), url)
+        (title, c.pinpoint.clone(), c.url.clone().unwrap_or(url))
+    }
+
+    /// Whether texts are light markup (format 2) rather than plain text.
+    pub fn uses_markup(&self) -> bool {
+        self.meta.format_version >= 2
+    }
+
+    /// The section of question `qi`, if it names one.
+    pub fn section_of(&self, qi: QIdx) -> Option<&super::schema::Section> {
+        self.questions
+            .get(qi)
+            .and_then(|q| q.section)
+            .map(|s| &self.sections[s])
     }
 
     /// Whether the outcome (by index) is in a `background` group: shown as

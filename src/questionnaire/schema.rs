@@ -7,10 +7,19 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The format version this build reads. Bump it (and write a migration note in
+/// The newest format version this build reads; every older version still
+/// loads unchanged. Bump it (and write a migration note in
 /// `questionnaires/README.md`) whenever a change would make old files mean
 /// something different.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2 adds what real external decision trees use: routes that end in
+/// an outcome (`Conclude`), sections, information screens, yes/no questions
+/// without "not sure", per-citation links and optional pinpoints, outcomes
+/// with no legal source, and light markup in texts.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first format version; files that declare it keep their meaning.
+pub const FORMAT_VERSION_1: u32 = 1;
 
 /// The reserved route target that ends the questionnaire and shows results.
 pub const END: &str = "end";
@@ -40,11 +49,25 @@ pub struct QuestionnaireFile {
     #[serde(default)]
     pub facts: Vec<FactDef>,
     pub outcomes: Vec<OutcomeDef>,
+    /// Format 2: titled parts of the questionnaire; questions name theirs
+    /// with `section`, and the app's progress and the reports show them.
+    #[serde(default)]
+    pub sections: Vec<Section>,
     /// How questions can be pre-answered from the files of a component's
     /// folder (`aiact new --from DIR`); every pre-answer is shown with its
     /// source and waits for the user to confirm it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefill: Vec<PrefillRule>,
+}
+
+/// A titled part of the questionnaire (format 2).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
 }
 
 /// One way to pre-answer a question from a component's files.
@@ -113,6 +136,14 @@ pub struct Reference {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// Format 2: `false` for sources that are not legal texts (a guide, a
+    /// paper), whose citations need no pinpoint.
+    #[serde(default = "yes")]
+    pub legal: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A pointer into a reference: `(reference: "aia", pinpoint: "Art 53(2)")`.
@@ -120,7 +151,14 @@ pub struct Reference {
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     pub reference: String,
+    /// Where in the reference; required for legal references, optional
+    /// (format 2) for others.
+    #[serde(default)]
     pub pinpoint: String,
+    /// Format 2: a link to this very place (an article's anchor), used
+    /// instead of the reference's own URL.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// A list of options reused by several questions (a licence list, say).
@@ -149,6 +187,10 @@ pub struct ChoiceDef {
     /// Single choice only: where this option leads, overriding the question's `next`.
     #[serde(default)]
     pub next: Option<String>,
+    /// Format 2, single choice only: this option ends the questionnaire with
+    /// the outcome of this id (instead of `next`).
+    #[serde(default)]
+    pub conclude: Option<String>,
 }
 
 /// What kind of answer a question takes.
@@ -182,6 +224,10 @@ pub enum Kind {
         #[serde(default)]
         max_len: Option<usize>,
     },
+    /// Format 2: an information screen. It shows its prompt (as a heading)
+    /// and its help text, with Continue; it takes no answer, so conditions
+    /// cannot read it and answers files leave it out.
+    Info,
 }
 
 /// A helper that computes a number answer as `factor × input × input …`
@@ -219,9 +265,14 @@ pub struct QuestionDef {
     /// Use the options of a shared option set (instead of, or before, `options`).
     #[serde(default)]
     pub option_set: Option<String>,
-    /// Offer "not sure" as an answer (always offered for `YesNo`).
+    /// Offer "not sure" as an answer. Unset: offered for `YesNo` only. In
+    /// format 1 a `YesNo` question always offers it; format 2 can switch it
+    /// off with `allow_not_sure: false`.
     #[serde(default)]
-    pub allow_not_sure: bool,
+    pub allow_not_sure: Option<bool>,
+    /// Format 2: the id of the section the question belongs to.
+    #[serde(default)]
+    pub section: Option<String>,
     #[serde(default)]
     pub help: String,
     #[serde(default)]
@@ -247,15 +298,22 @@ pub enum Next {
     /// Ordered routes: the first whose condition holds wins; the last must have
     /// no `when` and is the fallback.
     Routes(Vec<Route>),
+    /// Format 2: end the questionnaire with the outcome of this id.
+    Conclude(String),
 }
 
-/// One `(when, goto)` route; a route without `when` is the fallback.
+/// One `(when, goto)` route; a route without `when` is the fallback. A route
+/// has either `goto` (a question id or `"end"`) or, in format 2, `conclude`
+/// (an outcome id: the questionnaire ends with that outcome).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     #[serde(default)]
     pub when: Option<Condition>,
-    pub goto: String,
+    #[serde(default)]
+    pub goto: Option<String>,
+    #[serde(default)]
+    pub conclude: Option<String>,
 }
 
 /// A typed condition over the answers. Never a string expression.
@@ -319,9 +377,17 @@ pub struct OutcomeDef {
     pub title: String,
     pub summary: String,
     pub explanation: String,
+    #[serde(default)]
     pub citations: Vec<Citation>,
+    /// Format 2: why this outcome cites no source (it is advice, say),
+    /// shown where the sources would be. An outcome needs citations or this.
+    #[serde(default)]
+    pub no_source: Option<String>,
     /// Ordered rules, first match wins; empty means "no particular date".
     #[serde(default)]
     pub applies_from: Vec<DateRule>,
-    pub when: Condition,
+    /// When it applies. In format 2 it may be left out for an outcome that
+    /// a route concludes with: it then applies when the path ends there.
+    #[serde(default)]
+    pub when: Option<Condition>,
 }

@@ -59,12 +59,22 @@ pub fn compile(
     };
     let logic_hash = super::hash::logic_hash(&file);
 
-    if file.format_version != FORMAT_VERSION {
+    if file.format_version > FORMAT_VERSION {
         cx.report_top(format!(
-            "format_version is {}, but this aiact reads version {FORMAT_VERSION}; update aiact or convert the file",
+            "format_version is {}: the file was made for a newer aiact (this aiact reads versions {FORMAT_VERSION_1} to {FORMAT_VERSION}); update aiact",
+            file.format_version
+        ));
+    } else if file.format_version < FORMAT_VERSION_1 {
+        cx.report_top(format!(
+            "format_version is {}, which does not exist; write format_version: {FORMAT_VERSION_1} or {FORMAT_VERSION}",
             file.format_version
         ));
     }
+    // Format-2 constructs in a format-1 file: named one by one, so an
+    // author knows what opting in would take.
+    let v2 = file.format_version >= 2;
+    let needs_v2 =
+        |what: &str| format!("uses {what}, which needs `format_version: 2` at the top of the file");
     check_texts(&file, &mut cx);
     if jiff::civil::Date::strptime("%Y-%m-%d", &file.as_of).is_err() {
         cx.report_top(format!(
@@ -120,6 +130,20 @@ pub fn compile(
         "outcome",
         file.outcomes.iter().map(|o| &o.id),
     );
+    let sections = unique_ids(
+        &mut cx,
+        "sections",
+        "section",
+        file.sections.iter().map(|s| &s.id),
+    );
+    if !v2 && !file.sections.is_empty() {
+        cx.report_top(needs_v2("sections"));
+    }
+    for r in &file.references {
+        if !v2 && !r.legal {
+            cx.report("references", "reference", &r.id, needs_v2("`legal: false`"));
+        }
+    }
     for q in &file.questions {
         if q.id == END {
             cx.report(
@@ -173,6 +197,32 @@ pub fn compile(
                     );
                 }
                 opts = vec![implied("yes", "Yes"), implied("no", "No")];
+            }
+            Kind::Info => {
+                if !v2 {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        needs_v2("an information screen (kind: Info)"),
+                    );
+                }
+                if !opts.is_empty() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "is an information screen and takes no answer; remove its options",
+                    );
+                }
+                if q.allow_not_sure == Some(true) {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        "is an information screen and takes no answer; remove allow_not_sure",
+                    );
+                }
             }
             Kind::Number { .. } | Kind::Text { .. } => {
                 if !opts.is_empty() {
@@ -281,9 +331,55 @@ pub fn compile(
                 }
             }
         }
+        if matches!(q.kind, Kind::YesNo) && q.allow_not_sure == Some(false) && !v2 {
+            cx.report(
+                "questions",
+                "question",
+                &q.id,
+                format!(
+                    "{}; in format 1 a yes/no question always offers \"not sure\"",
+                    needs_v2("`allow_not_sure: false` on a yes/no question")
+                ),
+            );
+        }
+        if let Some(section) = &q.section {
+            if !v2 {
+                cx.report("questions", "question", &q.id, needs_v2("`section`"));
+            } else if !sections.contains_key(section.as_str()) {
+                cx.report(
+                    "questions",
+                    "question",
+                    &q.id,
+                    format!("is in unknown section \"{section}\"; declare it under `sections`"),
+                );
+            }
+        }
+        for o in &opts {
+            if o.conclude.is_some() {
+                if !v2 {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        needs_v2(&format!("`conclude` on option \"{}\"", o.id)),
+                    );
+                }
+                if o.next.is_some() {
+                    cx.report(
+                        "questions",
+                        "question",
+                        &q.id,
+                        format!(
+                            "option \"{}\" has both `next` and `conclude`; keep one",
+                            o.id
+                        ),
+                    );
+                }
+            }
+        }
         if !matches!(q.kind, Kind::Single) {
             for o in &opts {
-                if o.next.is_some() {
+                if o.next.is_some() || o.conclude.is_some() {
                     cx.report(
                         "questions",
                         "question",
@@ -311,9 +407,11 @@ pub fn compile(
     }
 
     // Citations.
+    let references = &file.references;
     let check_citations = |cx: &mut Ctx, place: &str, kind: &str, id: &str, cites: &[Citation]| {
         for c in cites {
-            if !refs.contains_key(c.reference.as_str()) {
+            let reference = refs.get(c.reference.as_str()).map(|&i| &references[i]);
+            if reference.is_none() {
                 cx.report(
                     place,
                     kind,
@@ -321,7 +419,32 @@ pub fn compile(
                     format!("cites unknown reference \"{}\"", c.reference),
                 );
             }
-            if c.pinpoint.trim().is_empty() {
+            if let Some(url) = &c.url {
+                if !v2 {
+                    cx.report(
+                        place,
+                        kind,
+                        id,
+                        needs_v2(&format!(
+                            "a link of its own on its citation of \"{}\"",
+                            c.reference
+                        )),
+                    );
+                } else if !is_allowed_url(url) {
+                    cx.report(
+                        place,
+                        kind,
+                        id,
+                        format!(
+                            "cites \"{}\" with url \"{}\", which is not a web or mail address; use an http://, https:// or mailto: link",
+                            c.reference,
+                            crate::text::echo(url)
+                        ),
+                    );
+                }
+            }
+            let legal = reference.is_none_or(|r| r.legal);
+            if c.pinpoint.trim().is_empty() && legal {
                 cx.report(
                     place,
                     kind,
@@ -368,12 +491,30 @@ pub fn compile(
             Target::End
         }
     };
+    let conclude = |cx: &mut Ctx, qid: &str, outcome: &str| -> Target {
+        match oindex.get(outcome) {
+            Some(&o) => Target::Conclude(o),
+            None => {
+                cx.report(
+                    "questions",
+                    "question",
+                    qid,
+                    format!("concludes with unknown outcome \"{outcome}\""),
+                );
+                Target::End
+            }
+        }
+    };
     let n_questions = file.questions.len();
     let mut questions = Vec::with_capacity(n_questions);
     for (qi, q) in std::mem::take(&mut file.questions).into_iter().enumerate() {
         let option_next = options[qi]
             .iter()
-            .map(|o| o.next.as_deref().map(|to| target(&mut cx, &q.id, to)))
+            .map(|o| match (&o.next, &o.conclude) {
+                (Some(to), _) => Some(target(&mut cx, &q.id, to)),
+                (None, Some(outcome)) => Some(conclude(&mut cx, &q.id, outcome)),
+                (None, None) => None,
+            })
             .collect();
         let routing = match &q.next {
             None => Routing::Goto(if qi + 1 < n_questions {
@@ -382,6 +523,12 @@ pub fn compile(
                 Target::End
             }),
             Some(Next::Goto(to)) => Routing::Goto(target(&mut cx, &q.id, to)),
+            Some(Next::Conclude(outcome)) => {
+                if !v2 {
+                    cx.report("questions", "question", &q.id, needs_v2("`Conclude`"));
+                }
+                Routing::Goto(conclude(&mut cx, &q.id, outcome))
+            }
             Some(Next::Routes(routes)) => {
                 if routes.is_empty() {
                     cx.report(
@@ -391,7 +538,7 @@ pub fn compile(
                         "has an empty route list; add at least a fallback route",
                     );
                 }
-                let mut out = Vec::with_capacity(routes.len());
+                let mut out: Vec<(Option<Cond>, Target)> = Vec::with_capacity(routes.len());
                 let has_fallback = routes.iter().any(|r| r.when.is_none());
                 for (ri, r) in routes.iter().enumerate() {
                     let last = ri + 1 == routes.len();
@@ -413,12 +560,61 @@ pub fn compile(
                     let cond = r.when.as_ref().map(|c| {
                         resolver.resolve(c, &mut |m| cx.report("questions", "question", &q.id, m))
                     });
-                    out.push((cond, target(&mut cx, &q.id, &r.goto)));
+                    let to = match (&r.goto, &r.conclude) {
+                        (Some(to), None) => target(&mut cx, &q.id, to),
+                        (None, Some(outcome)) => {
+                            if !v2 {
+                                cx.report(
+                                    "questions",
+                                    "question",
+                                    &q.id,
+                                    needs_v2(&format!("`conclude` in route {}", ri + 1)),
+                                );
+                            }
+                            conclude(&mut cx, &q.id, outcome)
+                        }
+                        (Some(_), Some(_)) => {
+                            cx.report(
+                                "questions",
+                                "question",
+                                &q.id,
+                                format!(
+                                    "route {} has both `goto` and `conclude`; keep one",
+                                    ri + 1
+                                ),
+                            );
+                            Target::End
+                        }
+                        (None, None) => {
+                            cx.report(
+                                "questions",
+                                "question",
+                                &q.id,
+                                format!(
+                                    "route {} leads nowhere: give it `goto` (a question or \"end\"){}",
+                                    ri + 1,
+                                    if v2 { " or `conclude` (an outcome)" } else { "" }
+                                ),
+                            );
+                            Target::End
+                        }
+                    };
+                    out.push((cond, to));
                 }
                 Routing::Routes(out)
             }
         };
-        let not_sure = q.allow_not_sure || matches!(q.kind, Kind::YesNo);
+        let yes_no = matches!(q.kind, Kind::YesNo);
+        let not_sure = match q.kind {
+            Kind::Info => false,
+            _ if v2 => q.allow_not_sure.unwrap_or(yes_no),
+            _ => q.allow_not_sure.unwrap_or(false) || yes_no,
+        };
+        let section = q
+            .section
+            .as_deref()
+            .and_then(|s| sections.get(s).copied())
+            .filter(|_| v2);
         questions.push(Question {
             def: q,
             // Filled in once the resolver no longer needs them.
@@ -426,6 +622,7 @@ pub fn compile(
             option_next,
             routing,
             not_sure,
+            section,
         });
     }
 
@@ -444,16 +641,52 @@ pub fn compile(
                 0
             }
         };
-        if o.citations.is_empty() {
-            cx.report(
+        match (&o.no_source, o.citations.is_empty()) {
+            (None, true) => cx.report(
                 "outcomes",
                 "outcome",
                 &o.id,
-                "has no citation; every outcome must cite what it rests on",
-            );
+                if v2 {
+                    "has no citation; cite what it rests on, or say why there is none with `no_source`"
+                } else {
+                    "has no citation; every outcome must cite what it rests on"
+                },
+            ),
+            (Some(_), _) if !v2 => {
+                cx.report("outcomes", "outcome", &o.id, needs_v2("`no_source`"));
+            }
+            (Some(_), false) => cx.report(
+                "outcomes",
+                "outcome",
+                &o.id,
+                "has citations and `no_source`; keep the citations or say there is no source, not both",
+            ),
+            (Some(why), true) if why.trim().is_empty() => cx.report(
+                "outcomes",
+                "outcome",
+                &o.id,
+                "has an empty `no_source`; say why the outcome cites no source",
+            ),
+            _ => {}
         }
         check_citations(&mut cx, "outcomes", "outcome", &o.id, &o.citations);
-        let cond = resolver.resolve(&o.when, &mut |m| cx.report("outcomes", "outcome", &o.id, m));
+        let cond = match &o.when {
+            Some(when) => {
+                resolver.resolve(when, &mut |m| cx.report("outcomes", "outcome", &o.id, m))
+            }
+            None => {
+                if !v2 {
+                    cx.report(
+                        "outcomes",
+                        "outcome",
+                        &o.id,
+                        "has no `when`; say when it applies (format 2 also lets a route `conclude` with it)",
+                    );
+                }
+                // Never by itself: only where a route concludes with it.
+                Cond::Any(Vec::new())
+            }
+        };
         let mut applies_from = Vec::with_capacity(o.applies_from.len());
         for (ri, rule) in o.applies_from.iter().enumerate() {
             let date = match jiff::civil::Date::strptime("%Y-%m-%d", &rule.date) {
@@ -500,13 +733,12 @@ pub fn compile(
     // The graph.
     let n = questions.len();
     let mut successors: Vec<Vec<QIdx>> = vec![Vec::new(); n];
+    let mut conclusions: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, q) in questions.iter().enumerate() {
-        let mut add = |t: &Target| {
-            if let Target::Question(j) = t
-                && !successors[i].contains(j)
-            {
-                successors[i].push(*j);
-            }
+        let mut add = |t: &Target| match t {
+            Target::Question(j) if !successors[i].contains(j) => successors[i].push(*j),
+            Target::Conclude(o) if !conclusions[i].contains(o) => conclusions[i].push(*o),
+            _ => {}
         };
         for t in q.option_next.iter().flatten() {
             add(t);
@@ -521,6 +753,22 @@ pub fn compile(
             match &q.routing {
                 Routing::Goto(t) => add(t),
                 Routing::Routes(rs) => rs.iter().for_each(|(_, t)| add(t)),
+            }
+        }
+    }
+    if v2 {
+        let mut concluded = vec![false; outcomes.len()];
+        for &o in conclusions.iter().flatten() {
+            concluded[o] = true;
+        }
+        for (o, outcome) in outcomes.iter().enumerate() {
+            if outcome.def.when.is_none() && !concluded[o] {
+                cx.report(
+                    "outcomes",
+                    "outcome",
+                    outcome.id(),
+                    "can never apply: it has no `when` and no route concludes with it",
+                );
             }
         }
     }
@@ -539,7 +787,8 @@ pub fn compile(
         }
         match topo_order(&successors) {
             Some(order) => {
-                check_route_reads(&questions, &facts, &successors, &order, &mut cx);
+                let outcome_ids: Vec<&str> = outcomes.iter().map(|o| o.id()).collect();
+                check_route_reads(&questions, &facts, &outcome_ids, &successors, &order, &mut cx);
                 for &q in order.iter().rev() {
                     let (mut lo, mut hi) = (u32::MAX, 0u32);
                     let mut ends = successors[q].is_empty();
@@ -554,7 +803,9 @@ pub fn compile(
                         lo = lo.min(remaining[s].0);
                         hi = hi.max(remaining[s].1);
                     }
-                    remaining[q] = (lo.saturating_add(1), hi.saturating_add(1));
+                    // An information screen is not a question to answer.
+                    let own = u32::from(!questions[q].is_info());
+                    remaining[q] = (lo.saturating_add(own), hi.saturating_add(own));
                 }
             }
             None => {
@@ -614,7 +865,10 @@ pub fn compile(
             as_of: file.as_of,
             disclaimer: file.disclaimer,
             description: file.description,
+            format_version: file.format_version,
         },
+        sections: file.sections,
+        conclusions,
         groups: file.groups,
         references: file.references,
         prefill: file.prefill,
@@ -639,11 +893,14 @@ pub fn compile(
     })
 }
 
+/// Whether a route or option of `q` ends the questionnaire (a conclusion
+/// ends it too).
 fn routes_to_end(q: &Question) -> bool {
-    q.option_next.iter().flatten().any(|t| *t == Target::End)
+    let ends = |t: &Target| matches!(t, Target::End | Target::Conclude(_));
+    q.option_next.iter().flatten().any(ends)
         || match &q.routing {
-            Routing::Goto(t) => *t == Target::End,
-            Routing::Routes(rs) => rs.iter().any(|(_, t)| *t == Target::End),
+            Routing::Goto(t) => ends(t),
+            Routing::Routes(rs) => rs.iter().any(|(_, t)| ends(t)),
         }
 }
 
@@ -655,6 +912,7 @@ fn implied(id: &str, label: &str) -> ChoiceDef {
         what_if: None,
         exclusive: false,
         next: None,
+        conclude: None,
     }
 }
 
@@ -811,6 +1069,12 @@ impl Resolver<'_> {
             return None;
         };
         let kind = &self.kinds[qi];
+        if matches!(kind, Kind::Info) {
+            report(format!(
+                "reads \"{id}\", an information screen, which has no answer to read"
+            ));
+            return None;
+        }
         let fits = match needs {
             Needs::Any => true,
             Needs::OneOf => matches!(kind, Kind::Single | Kind::YesNo),
@@ -1030,6 +1294,7 @@ fn cycle_in(successors: &[Vec<QIdx>], component: &[QIdx]) -> Vec<QIdx> {
 fn check_route_reads(
     questions: &[Question],
     facts: &[Fact],
+    outcome_ids: &[&str],
     successors: &[Vec<QIdx>],
     order: &[QIdx],
     cx: &mut Ctx,
@@ -1130,6 +1395,9 @@ fn check_route_reads(
                     let to = match &routes[ri].1 {
                         Target::Question(t) => format!("to \"{}\"", questions[*t].id()),
                         Target::End => "to the end".to_string(),
+                        Target::Conclude(o) => {
+                            format!("concluding with \"{}\"", outcome_ids[*o])
+                        }
                     };
                     let how = match fact {
                         Some(f) => format!(
@@ -1213,6 +1481,15 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
             check("references", "reference", &r.id, f!(field), t);
         }
     }
+    for sec in &file.sections {
+        for (field, t) in [
+            ("id", &sec.id),
+            ("title", &sec.title),
+            ("description", &sec.description),
+        ] {
+            check("sections", "section", &sec.id, f!(field), t);
+        }
+    }
     type Check<'a> = dyn FnMut(&'static str, &'static str, &str, &dyn Fn() -> String, &str) + 'a;
     let options = |place: &'static str,
                    kind: &'static str,
@@ -1281,7 +1558,13 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
         for d in &q.discussion {
             check("questions", "question", &q.id, f!("discussion"), d);
         }
+        if let Some(sec) = &q.section {
+            check("questions", "question", &q.id, f!("section"), sec);
+        }
         for c in &q.citations {
+            if let Some(url) = &c.url {
+                check("questions", "question", &q.id, f!("citation url"), url);
+            }
             check(
                 "questions",
                 "question",
@@ -1350,7 +1633,13 @@ fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
         ] {
             check("outcomes", "outcome", &o.id, f!(field), t);
         }
+        if let Some(why) = &o.no_source {
+            check("outcomes", "outcome", &o.id, f!("no_source"), why);
+        }
         for c in &o.citations {
+            if let Some(url) = &c.url {
+                check("outcomes", "outcome", &o.id, f!("citation url"), url);
+            }
             check(
                 "outcomes",
                 "outcome",

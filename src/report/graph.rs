@@ -82,12 +82,13 @@ pub fn to_graph(q: &Questionnaire, format: GraphFormat, outcomes: bool) -> Strin
 
 /// [`to_graph`] with a session's path highlighted: the questions on it (in
 /// order, as [`crate::engine::Evaluation::path`]) and the routes between
-/// consecutive ones; `complete` also highlights the route to the end.
+/// consecutive ones; the path's end ([`crate::engine::Evaluation::end`]),
+/// when it is complete, highlights the route to the end or the conclusion.
 pub fn to_graph_with_path(
     q: &Questionnaire,
     format: GraphFormat,
     outcomes: bool,
-    path: Option<(&[QIdx], bool)>,
+    path: Option<(&[QIdx], Option<Target>)>,
 ) -> String {
     let edges = edges(q);
     let (on_path, taken) = highlighted(q, &edges, path);
@@ -103,15 +104,53 @@ pub fn to_graph_with_path(
     let node = |t: Target| match t {
         Target::Question(i) => format!("q{i}"),
         Target::End => "done".to_string(),
+        Target::Conclude(o) => format!("c{o}"),
     };
+    // Outcomes a route concludes with (format 2), drawn as ends of their own.
+    let mut concluded: Vec<usize> = q.conclusions.iter().flatten().copied().collect();
+    concluded.sort_unstable();
+    concluded.dedup();
     let mut s = String::new();
     match format {
         GraphFormat::Mermaid => {
             let _ = writeln!(s, "flowchart TD");
-            for (i, question) in q.questions.iter().enumerate() {
-                let _ = writeln!(s, "    q{i}[\"{}\"]", mermaid(&shorten(question.short())));
+            let mermaid_node = |s: &mut String, i: usize, indent: &str| {
+                let label = mermaid(&shorten(q.questions[i].short()));
+                if q.questions[i].is_info() {
+                    let _ = writeln!(s, "{indent}q{i}[/\"{label}\"/]");
+                } else {
+                    let _ = writeln!(s, "{indent}q{i}[\"{label}\"]");
+                }
+            };
+            for i in (0..q.questions.len()).filter(|&i| q.questions[i].section.is_none()) {
+                mermaid_node(&mut s, i, "    ");
+            }
+            // Sections (format 2) as boxes around their questions.
+            for (k, section) in q.sections.iter().enumerate() {
+                let members: Vec<usize> = (0..q.questions.len())
+                    .filter(|&i| q.questions[i].section == Some(k))
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "    subgraph s{k}[\"{}\"]",
+                    mermaid(&shorten(&section.title))
+                );
+                for i in members {
+                    mermaid_node(&mut s, i, "        ");
+                }
+                let _ = writeln!(s, "    end");
             }
             let _ = writeln!(s, "    done((\"End\"))");
+            for &o in &concluded {
+                let _ = writeln!(
+                    s,
+                    "    c{o}([\"{}\"])",
+                    mermaid(&shorten(&q.outcomes[o].def.title))
+                );
+            }
             for e in &edges {
                 if e.label.is_empty() {
                     let _ = writeln!(s, "    q{} --> {}", e.from, node(e.to));
@@ -174,13 +213,25 @@ pub fn to_graph_with_path(
                 } else {
                     ""
                 };
+                let shape = if question.is_info() {
+                    ", shape=note"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     s,
-                    "    q{i} [label=\"{}\"{style}];",
+                    "    q{i} [label=\"{}\"{shape}{style}];",
                     dot(&shorten(question.short()))
                 );
             }
             let _ = writeln!(s, "    done [label=\"End\", shape=doublecircle];");
+            for &o in &concluded {
+                let _ = writeln!(
+                    s,
+                    "    c{o} [label=\"{}\", shape=box, style=rounded, peripheries=2];",
+                    dot(&shorten(&q.outcomes[o].def.title))
+                );
+            }
             for (k, e) in edges.iter().enumerate() {
                 let mut attrs = Vec::new();
                 if !e.label.is_empty() {
@@ -235,19 +286,21 @@ pub fn to_graph_with_path(
 fn highlighted(
     q: &Questionnaire,
     edges: &[Edge],
-    path: Option<(&[QIdx], bool)>,
+    path: Option<(&[QIdx], Option<Target>)>,
 ) -> (Vec<bool>, Vec<bool>) {
     let mut on_path = vec![false; q.questions.len()];
     let mut taken = vec![false; edges.len()];
-    let Some((path, complete)) = path else {
+    let Some((path, end)) = path else {
         return (on_path, taken);
     };
     let mut steps: Vec<(QIdx, Target)> = path
         .windows(2)
         .map(|w| (w[0], Target::Question(w[1])))
         .collect();
-    if complete && let Some(&last) = path.last() {
-        steps.push((last, Target::End));
+    if let Some(end) = end
+        && let Some(&last) = path.last()
+    {
+        steps.push((last, end));
     }
     for &i in path {
         on_path[i] = true;

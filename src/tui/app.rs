@@ -114,6 +114,8 @@ pub enum Row {
     Field,
     /// Opens the estimate helper of a number question.
     Estimate,
+    /// Moves past an information screen.
+    Continue,
 }
 
 /// What is drawn over the screen.
@@ -354,6 +356,8 @@ impl App {
             problems: Vec::new(),
             off_path: Vec::new(),
             today,
+            info_screens: 0,
+            concluded: None,
         };
         App {
             choices,
@@ -686,9 +690,22 @@ impl App {
             .iter()
             .copied()
             .find(|&i| self.session.prefilled.contains_key(q.questions[i].id()));
-        match unconfirmed.or(self.ev.current) {
-            Some(c) => self.enter_question(c),
-            None => self.enter_results(),
+        // Information screens right before the stop are shown first: they
+        // introduce what comes next (or close the questionnaire).
+        let stop = unconfirmed.or(self.ev.current);
+        let path = &self.ev.path;
+        let mut at = stop.map_or(path.len(), |c| {
+            path.iter().position(|&i| i == c).unwrap_or(path.len())
+        });
+        while at > 0 && q.questions[path[at - 1]].is_info() {
+            at -= 1;
+        }
+        match path.get(at) {
+            Some(&i) if Some(i) != stop => self.enter_question(i),
+            _ => match stop {
+                Some(c) => self.enter_question(c),
+                None => self.enter_results(),
+            },
         }
     }
 
@@ -765,6 +782,7 @@ impl App {
         let question = &self.choices[self.qi].questions[qi];
         let mut rows = Vec::new();
         match question.kind() {
+            Kind::Info => rows.push(Row::Continue),
             Kind::Number { .. } | Kind::Text { .. } => {
                 rows.push(Row::Field);
                 if question.estimate().is_some() {
@@ -1170,6 +1188,7 @@ impl App {
             },
             Kind::Number { .. } => Some(Answer::Number(self.field.text().trim().to_string())),
             Kind::Text { .. } => Some(Answer::Text(clean_user_text(self.field.text()))),
+            Kind::Info => None,
         }
     }
 
@@ -1187,6 +1206,7 @@ impl App {
                 });
             }
             Some(Row::NotSure) => self.confirm_answer(qi, Answer::NotSure),
+            Some(Row::Continue) => self.continue_past(qi),
             Some(Row::Field) if !self.editing => self.editing = true,
             _ => {
                 if self.is_multiple(qi) && !self.ticked.iter().any(|t| *t) {
@@ -1268,6 +1288,20 @@ impl App {
     /// After answering `qi`: the next unanswered question, or the results.
     fn advance_from(&mut self, _qi: QIdx) {
         self.goto_frontier();
+    }
+
+    /// Past the information screen `qi`: the next step of the path as it
+    /// is (an answered question is shown with its answer), or the results.
+    fn continue_past(&mut self, qi: QIdx) {
+        let path = &self.ev.path;
+        match path.iter().position(|&q| q == qi) {
+            Some(pos) if pos + 1 < path.len() => {
+                let next = path[pos + 1];
+                self.enter_question(next);
+            }
+            Some(_) if self.ev.is_complete() => self.enter_results(),
+            _ => self.goto_frontier(),
+        }
     }
 
     fn back(&mut self) {

@@ -258,6 +258,7 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
                 .estimate()
                 .map_or("Estimate it".to_string(), |e| format!("≈ {}", e.label)),
             Row::Field => String::new(),
+            Row::Continue => "Continue".to_string(),
         };
         let mut block = Vec::new();
         if *row == Row::Field {
