@@ -20,6 +20,8 @@ mod error;
 mod hash;
 #[path = "src/questionnaire/load.rs"]
 mod load;
+#[path = "src/markup/syntax.rs"]
+mod markup;
 #[path = "src/questionnaire/model.rs"]
 mod model;
 #[path = "src/questionnaire/schema.rs"]
@@ -46,6 +48,7 @@ const MODULES: &[&str] = &[
     "src/answers.rs",
     "src/error.rs",
     "src/text.rs",
+    "src/markup/syntax.rs",
     "src/questionnaire/hash.rs",
     "src/questionnaire/load.rs",
     "src/questionnaire/model.rs",

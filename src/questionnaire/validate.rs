@@ -76,6 +76,9 @@ pub fn compile(
     let needs_v2 =
         |what: &str| format!("uses {what}, which needs `format_version: 2` at the top of the file");
     check_texts(&file, &mut cx);
+    if file.format_version >= 2 {
+        check_markup(&file, &mut cx);
+    }
     if jiff::civil::Date::strptime("%Y-%m-%d", &file.as_of).is_err() {
         cx.report_top(format!(
             "as_of \"{}\" is not a date; write it as YYYY-MM-DD",
@@ -1429,6 +1432,50 @@ fn check_route_reads(
 /// Every text field a user may see, with the id it belongs to. Field names
 /// are only put into words when a problem is found, so a file with a million
 /// options costs a million cheap scans, not a million allocations.
+/// Format 2's prose may use light markup ([`crate::markup`]): every prose
+/// field is checked for links that are not http(s)/mailto and raw HTML.
+fn check_markup(file: &QuestionnaireFile, cx: &mut Ctx) {
+    let mut check = |place: &str, kind: &str, id: &str, field: &str, text: &str| {
+        if !text.contains(['[', '<']) {
+            return;
+        }
+        for problem in crate::markup::problems(text) {
+            cx.report(place, kind, id, format!("{field}: {problem}"));
+        }
+    };
+    for (field, text) in [
+        ("disclaimer", &file.disclaimer),
+        ("description", &file.description),
+    ] {
+        check("", "questionnaire", &file.id, field, text);
+    }
+    for g in &file.groups {
+        check("groups", "group", &g.id, "description", &g.description);
+    }
+    for sec in &file.sections {
+        check("sections", "section", &sec.id, "description", &sec.description);
+    }
+    for q in &file.questions {
+        for (field, text) in [("prompt", &q.prompt), ("help", &q.help), ("why", &q.why)] {
+            check("questions", "question", &q.id, field, text);
+        }
+        for o in &q.options {
+            check("questions", "question", &q.id, &format!("option \"{}\" help", o.id), &o.help);
+        }
+    }
+    for o in &file.outcomes {
+        for (field, text) in [
+            ("summary", &o.summary),
+            ("explanation", &o.explanation),
+        ] {
+            check("outcomes", "outcome", &o.id, field, text);
+        }
+        if let Some(why) = &o.no_source {
+            check("outcomes", "outcome", &o.id, "no_source", why);
+        }
+    }
+}
+
 fn check_texts(file: &QuestionnaireFile, cx: &mut Ctx) {
     let mut bad: Vec<(&str, &str, String, String)> = Vec::new();
     let mut check = |place: &'static str,

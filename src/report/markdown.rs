@@ -27,6 +27,31 @@ pub fn md_escape(text: &str) -> String {
     out
 }
 
+/// A content text inside a line (a summary, a cell): format 2's light markup
+/// as CommonMark on one line, plain text escaped otherwise.
+fn md_inline(q: &crate::questionnaire::Questionnaire, text: &str) -> String {
+    if q.uses_markup() && crate::markup::has_markup(text) {
+        crate::markup::to_markdown(&crate::markup::parse(text))
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        md_escape(text)
+    }
+}
+
+/// A content text as blocks: format 2's light markup as CommonMark, plain
+/// paragraphs escaped otherwise.
+fn md_blocks(q: &crate::questionnaire::Questionnaire, text: &str) -> String {
+    if q.uses_markup() && crate::markup::has_markup(text) {
+        crate::markup::to_markdown(&crate::markup::parse(text))
+    } else {
+        md_paragraphs(text)
+    }
+}
+
 /// Escapes a block of prose, keeping its paragraphs.
 fn md_paragraphs(text: &str) -> String {
     text.split("\n\n")
@@ -145,9 +170,9 @@ pub fn to_markdown(r: &Report) -> String {
                 s,
                 "`{}` — {}\n",
                 code_span(&def.id),
-                md_escape(&def.summary)
+                md_inline(q, &def.summary)
             );
-            let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
+            let _ = writeln!(s, "{}\n", md_blocks(q, &def.explanation));
             let _ = writeln!(s, "- **When:** {}", when_text(o.applies_from, today));
             if !o.reasons.is_empty() {
                 let label = if o.status == Status::Provisional {
@@ -160,7 +185,7 @@ pub fn to_markdown(r: &Report) -> String {
                     let _ = writeln!(s, "  - {}", md_escape(&reason.text));
                 }
             }
-            sources(&mut s, q, &def.citations);
+            sources(&mut s, q, def);
             if let Some(info) = r.session
                 && let Some((_, status, note)) =
                     info.follow_up.iter().find(|(id, _, _)| id == &def.id)
@@ -177,10 +202,26 @@ pub fn to_markdown(r: &Report) -> String {
 
     let _ = writeln!(s, "## Answers\n");
     let effective = effective_answers(q, r.answers, r.ev);
-    let _ = writeln!(s, "| Question | Answer |");
-    let _ = writeln!(s, "|---|---|");
+    let mut section: Option<usize> = None;
+    let mut header = false;
     for &qi in &r.ev.path {
         let question = &q.questions[qi];
+        if question.is_info() {
+            continue;
+        }
+        // Format 2's sections: one table each, under the section's title.
+        if question.section.is_some() && question.section != section {
+            section = question.section;
+            if let Some(k) = section {
+                let _ = writeln!(s, "{}### {}\n", if header { "\n" } else { "" }, md_escape(&q.sections[k].title));
+            }
+            header = false;
+        }
+        if !header {
+            let _ = writeln!(s, "| Question | Answer |");
+            let _ = writeln!(s, "|---|---|");
+            header = true;
+        }
         let answer = effective.get(question.id()).map_or_else(
             || "*not answered*".to_string(),
             |a| md_escape(&question.describe(a)),
@@ -191,7 +232,7 @@ pub fn to_markdown(r: &Report) -> String {
         {
             let _ = write!(cell, " — note: {}", md_escape(note));
         }
-        let _ = writeln!(s, "| {} | {} |", md_escape(&question.def.prompt), cell);
+        let _ = writeln!(s, "| {} | {} |", md_inline(q, &question.def.prompt), cell);
     }
     if let Some(flips) = r.what_if {
         what_if_section(&mut s, r, flips);
@@ -217,7 +258,7 @@ fn background_sections(s: &mut String, r: &Report) {
             let _ = writeln!(s, "### {}\n", md_escape(&def.title));
             let _ = writeln!(s, "{}\n", md_escape(&def.summary));
             let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
-            sources(s, q, &def.citations);
+            sources(s, q, def);
             s.push('\n');
         }
     }
@@ -227,21 +268,27 @@ fn background_sections(s: &mut String, r: &Report) {
 fn sources(
     s: &mut String,
     q: &crate::questionnaire::Questionnaire,
-    citations: &[crate::questionnaire::Citation],
+    def: &crate::questionnaire::schema::OutcomeDef,
 ) {
+    if let Some(why) = &def.no_source
+        && def.citations.is_empty()
+    {
+        let _ = writeln!(s, "- **Sources:** none — {}", md_inline(q, why));
+        return;
+    }
     let _ = writeln!(s, "- **Sources:**");
-    for c in citations {
+    for c in &def.citations {
         let (title, pinpoint, url) = q.cite(c);
-        if url.is_empty() {
-            let _ = writeln!(s, "  - {}, {}", md_escape(&title), md_escape(&pinpoint));
+        // A non-legal source may have no pinpoint (format 2).
+        let name = if pinpoint.is_empty() {
+            md_escape(&title)
         } else {
-            let _ = writeln!(
-                s,
-                "  - [{}, {}]({})",
-                md_escape(&title),
-                md_escape(&pinpoint),
-                md_url(&url)
-            );
+            format!("{}, {}", md_escape(&title), md_escape(&pinpoint))
+        };
+        if url.is_empty() {
+            let _ = writeln!(s, "  - {name}");
+        } else {
+            let _ = writeln!(s, "  - [{name}]({})", md_url(&url));
         }
     }
 }

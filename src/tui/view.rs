@@ -143,6 +143,101 @@ fn wrapped<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line
         .collect()
 }
 
+/// Content text as lines of at most `width` columns: plain text for format-1
+/// questionnaires (and texts with no markup), light markup rendered for
+/// format 2 (paragraphs, bullets with a hanging indent, emphasis, links).
+pub(super) fn content<'a>(
+    q: &Questionnaire,
+    text: &str,
+    width: usize,
+    style: Style,
+    indent: &str,
+) -> Vec<Line<'a>> {
+    if !q.uses_markup() || !crate::markup::has_markup(text) {
+        return wrapped(text, width, style, indent);
+    }
+    let doc = crate::markup::parse(text);
+    let mut out = Vec::new();
+    for line in crate::markup::to_lines(&doc, style) {
+        let hang = line
+            .spans
+            .first()
+            .is_some_and(|s| s.content.starts_with("• "));
+        out.extend(wrap_spans(line, width, indent, if hang { 2 } else { 0 }));
+    }
+    out
+}
+
+/// Wraps a line of styled spans at spaces, keeping each word's style;
+/// continuation lines are indented by `hang` more columns (under a bullet's
+/// text). Words longer than a line are cut by character.
+fn wrap_spans<'a>(line: Line<'_>, width: usize, indent: &str, hang: usize) -> Vec<Line<'a>> {
+    let width = width.saturating_sub(indent.width()).max(4);
+    let mut out: Vec<Line<'a>> = Vec::new();
+    let mut current: Vec<Span<'a>> = Vec::new();
+    let mut used = 0usize;
+    let start = |out: &Vec<Line<'a>>| -> (Vec<Span<'a>>, usize) {
+        if out.is_empty() {
+            (vec![Span::raw(indent.to_string())], 0)
+        } else {
+            (vec![Span::raw(format!("{indent}{}", " ".repeat(hang)))], hang)
+        }
+    };
+    (current, used) = {
+        let (c, u) = start(&out);
+        current.extend(c);
+        (current, used + u)
+    };
+    let mut fresh = true;
+    // Whether a space came before the next word (within or across spans).
+    let mut gap = false;
+    for span in &line.spans {
+        let text = printable_line(&span.content);
+        for (k, word) in text.split(' ').enumerate() {
+            if k > 0 {
+                gap = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            let space = gap && !fresh;
+            gap = false;
+            let ww = word.width();
+            if !fresh && used + ww + usize::from(space) > width {
+                out.push(Line::from(std::mem::take(&mut current)));
+                let (c, u) = start(&out);
+                current = c;
+                used = u;
+            } else if space {
+                current.push(Span::styled(" ", span.style));
+                used += 1;
+            }
+            if used + ww <= width {
+                current.push(Span::styled(word.to_string(), span.style));
+                used += ww;
+            } else {
+                let mut piece = String::new();
+                for c in word.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > width && used > 0 {
+                        current.push(Span::styled(std::mem::take(&mut piece), span.style));
+                        out.push(Line::from(std::mem::take(&mut current)));
+                        let (c2, u) = start(&out);
+                        current = c2;
+                        used = u;
+                    }
+                    piece.push(c);
+                    used += cw;
+                }
+                current.push(Span::styled(piece, span.style));
+            }
+            fresh = false;
+        }
+    }
+    out.push(Line::from(current));
+    out
+}
+
 /// A bullet item ("• text") wrapped with a hanging indent: continuation
 /// lines line up with the text after the bullet, not with the bullet.
 pub(super) fn bullet<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line<'a>> {
@@ -464,7 +559,26 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     let width = (area.width.saturating_sub(2) as usize).min(100);
     let rows = app.rows(qi);
     let mut top: Vec<Line> = vec![Line::raw("")];
-    top.extend(wrapped(&question.def.prompt, width, theme.accent(), " "));
+    if let Some(k) = question.section {
+        top.push(Line::styled(
+            truncate(
+                &format!(
+                    " {} · part {} of {}",
+                    q.sections[k].title,
+                    k + 1,
+                    q.sections.len()
+                ),
+                width,
+            ),
+            theme.dim(),
+        ));
+    }
+    top.extend(content(q, &question.def.prompt, width, theme.accent(), " "));
+    if question.is_info() && !question.def.help.is_empty() {
+        // An information screen's text is its help: shown in full here.
+        top.push(Line::raw(""));
+        top.extend(content(q, &question.def.help, width, Style::new(), " "));
+    }
     let tick = keys::label(Mode::Question, Action::Toggle);
     let confirm = keys::label(Mode::Question, Action::Confirm);
     match question.kind() {
@@ -547,7 +661,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                     }
                 }
                 if sel && !opt.help.is_empty() {
-                    top.extend(wrapped(&opt.help, width, theme.dim(), "         "));
+                    top.extend(content(q, &opt.help, width, theme.dim(), "         "));
                 }
             }
             Row::NotSure => {
@@ -728,8 +842,14 @@ fn citation_lines(
     let mut out = Vec::new();
     for c in cites {
         let (title, pinpoint, url) = q.cite(c);
+        // A non-legal source may have no pinpoint (format 2).
+        let name = if pinpoint.is_empty() {
+            title
+        } else {
+            format!("{pinpoint} — {title}")
+        };
         out.extend(bullet(
-            &format!("{pinpoint} — {title}"),
+            &name,
             width,
             Style::new(),
             indent,
@@ -750,21 +870,21 @@ fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'st
     let def = &q.questions[qi].def;
     let mut out = Vec::new();
     if !def.help.is_empty() {
-        out.extend(wrapped(&def.help, width, Style::new(), " "));
+        out.extend(content(q, &def.help, width, Style::new(), " "));
     }
     if !def.why.is_empty() {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
         out.push(Line::styled(" Why we ask", theme.accent()));
-        out.extend(wrapped(&def.why, width, Style::new(), " "));
+        out.extend(content(q, &def.why, width, Style::new(), " "));
     }
     if let Some(e) = q.questions[qi].estimate()
         && !e.help.is_empty()
     {
         out.push(Line::raw(""));
         out.push(Line::styled(format!(" {}", e.label), theme.accent()));
-        out.extend(wrapped(&e.help, width, Style::new(), " "));
+        out.extend(content(q, &e.help, width, Style::new(), " "));
     }
     if !def.citations.is_empty() {
         if !out.is_empty() {
@@ -951,13 +1071,17 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         }
         if open {
             let ind = "     ";
-            lines.extend(wrapped(&outcome.def.summary, width, Style::new(), ind));
+            lines.extend(content(q, &outcome.def.summary, width, Style::new(), ind));
             lines.push(Line::raw(""));
-            for (k, para) in outcome.def.explanation.split("\n\n").enumerate() {
-                if k > 0 {
-                    lines.push(Line::raw(""));
+            if q.uses_markup() {
+                lines.extend(content(q, &outcome.def.explanation, width, Style::new(), ind));
+            } else {
+                for (k, para) in outcome.def.explanation.split("\n\n").enumerate() {
+                    if k > 0 {
+                        lines.push(Line::raw(""));
+                    }
+                    lines.extend(wrapped(para.trim(), width, Style::new(), ind));
                 }
-                lines.extend(wrapped(para.trim(), width, Style::new(), ind));
             }
             lines.push(Line::raw(""));
             if !background {
@@ -1029,6 +1153,9 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             if !outcome.def.citations.is_empty() {
                 lines.push(Line::styled(format!("{ind}Sources:"), theme.accent()));
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
+            } else if let Some(why) = &outcome.def.no_source {
+                lines.push(Line::styled(format!("{ind}Sources: none"), theme.accent()));
+                lines.extend(content(q, why, width, Style::new(), ind));
             }
             if !background {
                 let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
