@@ -66,11 +66,24 @@ pub struct Runtime {
     store: Option<Box<dyn Persistence>>,
     /// Where exported reports go; `None` when there is no such folder.
     export_dir: Option<PathBuf>,
+    /// The working folder a relative `export_dir` is taken from.
+    cwd: Option<PathBuf>,
 }
 
 impl Runtime {
     pub fn new(store: Option<Box<dyn Persistence>>, export_dir: Option<PathBuf>) -> Runtime {
-        Runtime { store, export_dir }
+        Runtime {
+            store,
+            export_dir,
+            cwd: None,
+        }
+    }
+
+    /// The same runtime taking a relative export folder from `cwd` (the
+    /// working folder read in `main`).
+    pub fn in_folder(mut self, cwd: Option<PathBuf>) -> Runtime {
+        self.cwd = cwd;
+        self
     }
 
     /// Carries out every effect the app has asked for, and those its
@@ -121,7 +134,7 @@ impl Runtime {
                         markdown,
                     } => {
                         let result = match &self.export_dir {
-                            Some(dir) => export(dir, &file_stem, &markdown),
+                            Some(dir) => export(dir, self.cwd.as_deref(), &file_stem, &markdown),
                             None => Err(
                                 "there is no folder for reports; start aiact with --export-dir DIR"
                                     .into(),
@@ -280,9 +293,19 @@ fn io_env(what: &'static str, e: &io::Error) -> Error {
 }
 
 /// Writes a report into `dir`, never overwriting an existing file, and
-/// returns the full path written (so the user can find it).
-pub fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String, String> {
-    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+/// returns the full path written (so the user can find it). A relative
+/// `dir` is taken from `cwd`, the working folder read in `main` (without
+/// one, from the process's).
+pub fn export(
+    dir: &Path,
+    cwd: Option<&Path>,
+    stem: &str,
+    markdown: &str,
+) -> std::result::Result<String, String> {
+    let dir = match cwd {
+        Some(cwd) if dir.is_relative() => cwd.join(dir),
+        _ => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    };
     if let Err(e) = std::fs::create_dir_all(&dir) {
         return Err(format!(
             "{}: {}",
