@@ -225,12 +225,7 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
         {
             match ev {
                 events::Incoming::Terminal(event) => {
-                    match event {
-                        Event::Key(k) => app.handle(Msg::Key(k)),
-                        Event::Paste(s) => app.handle(Msg::Paste(s)),
-                        Event::Mouse(m) => app.handle(Msg::Mouse(m)),
-                        _ => {}
-                    }
+                    deliver(&mut app, event);
                     dirty = true;
                 }
                 events::Incoming::Resized => dirty = true,
@@ -272,6 +267,19 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
         }
     }
     Ok(code)
+}
+
+/// Hands a terminal event to the app, as the terminal loop does (tests
+/// drive the app through this too, so what is tested is what runs). A
+/// resize changes nothing in the app: the next frame is drawn at the new
+/// size, and everything sized to the window is computed while drawing.
+pub fn deliver(app: &mut App, event: Event) {
+    match event {
+        Event::Key(k) => app.handle(Msg::Key(k)),
+        Event::Paste(s) => app.handle(Msg::Paste(s)),
+        Event::Mouse(m) => app.handle(Msg::Mouse(m)),
+        Event::Resize(..) | Event::FocusGained | Event::FocusLost => {}
+    }
 }
 
 /// Clears the screen and forgets what was drawn, so the next frame is drawn
