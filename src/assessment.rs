@@ -17,8 +17,8 @@ use crate::questionnaire::{self, Questionnaire, source};
 use crate::session::{OpenMode, Opened, Session, Store, check_name};
 
 /// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
-/// platform's data folder.
-pub fn data_store(data_dir: Option<&Path>) -> Result<Store> {
+/// platform's data folder. Its locks name `env`'s host and time.
+pub fn data_store(data_dir: Option<&Path>, env: &crate::env::Env) -> Result<Store> {
     let dir = match data_dir {
         Some(d) => d.to_path_buf(),
         None => Store::default_dir().ok_or_else(|| {
@@ -28,7 +28,10 @@ pub fn data_store(data_dir: Option<&Path>) -> Result<Store> {
             )
         })?,
     };
-    Store::open(dir)
+    Ok(Store::open(dir)?.held_by(crate::session::Holder {
+        host: env.host.clone(),
+        clock: env.clock.clone(),
+    }))
 }
 
 /// How a new session is named.

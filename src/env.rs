@@ -53,6 +53,11 @@ pub struct Env {
     pub color: bool,
     /// Both standard input and output are a terminal.
     pub interactive: bool,
+    /// This computer's name, as written in session locks.
+    pub host: String,
+    /// The working folder, for folders given relative to it (`None` when it
+    /// cannot be read).
+    pub cwd: Option<PathBuf>,
     /// Where the app writes exported reports when `--export-dir` is not
     /// given: the platform's documents folder, else the home folder.
     pub export_dir: Option<PathBuf>,
@@ -83,6 +88,8 @@ impl Env {
             clock: Clock::system(),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+            host: host_name(),
+            cwd: std::env::current_dir().ok(),
             export_dir: dirs.as_ref().and_then(|d| {
                 d.document_dir()
                     .map(PathBuf::from)
@@ -92,7 +99,7 @@ impl Env {
     }
 
     /// Fixed surroundings for tests: no terminal, colour on, a fixed clock
-    /// at midnight UTC of `today`, no default export folder.
+    /// at midnight UTC of `today`, no default export folder, host `test-host`, no working folder.
     pub fn fixed(today: Date) -> Env {
         let at = today
             .to_zoned(jiff::tz::TimeZone::UTC)
@@ -103,7 +110,26 @@ impl Env {
             clock: Clock::fixed(at),
             color: true,
             interactive: false,
+            host: "test-host".into(),
+            cwd: None,
             export_dir: None,
         }
     }
+}
+
+/// This machine's name, as well as it can be told without extra crates.
+/// Read by [`Env::from_process`] (and by [`crate::session::Store::open`]
+/// for stores that are not given one).
+pub fn host_name() -> String {
+    for file in ["/proc/sys/kernel/hostname", "/etc/hostname"] {
+        if let Ok(text) = std::fs::read_to_string(file) {
+            let name = text.trim();
+            if !name.is_empty() {
+                return name.to_string();
+            }
+        }
+    }
+    std::env::var("HOSTNAME")
+        .or_else(|_| std::env::var("COMPUTERNAME"))
+        .unwrap_or_else(|_| "unknown-host".into())
 }

@@ -169,6 +169,113 @@ fn the_in_app_export_has_dates_a_full_path_and_the_real_name() {
     );
 }
 
+/// A relative export folder is taken from the working folder passed in
+/// (not the process's), and the status names the full path.
+#[test]
+fn the_in_app_export_into_a_relative_folder_names_the_full_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let mut app = App::start(vec![fixture("kinds.ron")], Vec::new(), today())
+        .with_clock(clock())
+        .with_persistence(true);
+    let mut rt = Runtime::new(
+        Some(Box::new(SessionStorage::new(store, today()))),
+        Some(std::path::PathBuf::from("my reports")),
+    )
+    .in_folder(Some(work.clone()));
+    export_one(&mut app, &mut rt, "rel");
+    let report = work.join("my reports").join("aiact-report-rel.md");
+    assert!(report.is_file(), "{}", report.display());
+    let status = app_status(&app);
+    assert!(
+        status.contains(&report.display().to_string()),
+        "the status names the full path: {status}"
+    );
+}
+
+/// Without `--export-dir` reports go to the environment's default folder
+/// (the documents folder, read in `main`); the flag wins over it.
+#[test]
+fn without_export_dir_reports_go_to_the_default_folder() {
+    use aiact::tui::launch::{Launch, export_folder, runtime};
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = aiact::env::Env::fixed(today());
+    env.export_dir = Some(dir.path().join("Documents"));
+    env.cwd = Some(dir.path().join("work"));
+    assert_eq!(
+        export_folder(None, &env),
+        Some(dir.path().join("Documents"))
+    );
+    assert_eq!(
+        export_folder(Some(Path::new("elsewhere")), &env),
+        Some(std::path::PathBuf::from("elsewhere"))
+    );
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let mut app = App::start(vec![fixture("kinds.ron")], Vec::new(), today())
+        .with_clock(clock())
+        .with_persistence(true);
+    let storage = Box::new(SessionStorage::new(store, today()));
+    let mut rt = runtime(Some(storage), &Launch::default(), &env);
+    export_one(&mut app, &mut rt, "doc");
+    let report = dir.path().join("Documents").join("aiact-report-doc.md");
+    assert!(report.is_file(), "{}", report.display());
+    // With the flag, relative to the working folder main read.
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let mut app = App::start(vec![fixture("kinds.ron")], Vec::new(), today())
+        .with_clock(clock())
+        .with_persistence(true);
+    let storage = Box::new(SessionStorage::new(store, today()));
+    let launch = Launch {
+        export_dir: Some("out".into()),
+        ..Launch::default()
+    };
+    let mut rt = runtime(Some(storage), &launch, &env);
+    export_one(&mut app, &mut rt, "flag");
+    assert!(
+        dir.path()
+            .join("work")
+            .join("out")
+            .join("aiact-report-flag.md")
+            .is_file()
+    );
+}
+
+/// Starts a new assessment `name`, goes to the results and exports.
+fn export_one(app: &mut App, rt: &mut Runtime, name: &str) {
+    press(app, rt, KeyCode::Enter);
+    type_in(app, rt, name);
+    press(app, rt, KeyCode::Enter);
+    press(app, rt, KeyCode::Char('r'));
+    assert_eq!(app.screen(), Screen::Results);
+    press(app, rt, KeyCode::Char('e'));
+}
+
+/// The app never names the command line: `cli` builds plain options for
+/// it (no cycle between the two), and only `main` reads the clock and the
+/// environment — locks are given their host and time.
+#[test]
+fn the_app_never_names_the_command_line() {
+    for entry in std::fs::read_dir("src/tui").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("crate::cli") && !text.contains("cli::"),
+            "{} names the command line",
+            path.display()
+        );
+    }
+    let lock = std::fs::read_to_string("src/session/lock.rs").unwrap();
+    for reads in ["Timestamp::now", "std::env::var", "HOSTNAME"] {
+        assert!(!lock.contains(reads), "src/session/lock.rs reads {reads}");
+    }
+    let sessions = std::fs::read_to_string("src/cli/sessions.rs").unwrap();
+    assert!(
+        !sessions.contains("is_terminal"),
+        "src/cli/sessions.rs asks for a terminal itself"
+    );
+}
+
 /// The status line, as drawn.
 fn app_status(app: &App) -> String {
     let buf = draw(app, 200, 30);
@@ -345,6 +452,22 @@ fn a_failed_create_never_writes_into_the_previous_session() {
     assert!(!target.exists(), "no half-created file is left");
     assert!(!app.persistence());
     assert_eq!(app.saved_mark().0, "not saved");
+    // Leaving says so (and exits 3, as every case of unsaved work does).
+    let why = app
+        .unsaved()
+        .expect("quitting says the answers were not saved");
+    assert!(why.contains("could not be created"), "{why}");
+    // A new assessment whose file is created is saved again, and says nothing.
+    drop(_held);
+    press(&mut app, &mut rt, KeyCode::Esc);
+    press(&mut app, &mut rt, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Start);
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "beta");
+    press(&mut app, &mut rt, KeyCode::Enter);
+    type_in(&mut app, &mut rt, "1");
+    assert_eq!(app.unsaved(), None);
+    assert_eq!(app.saved_mark().0, "✓ saved");
 }
 
 /// Pressing Esc on the "change it?" question keeps a pre-filled answer's

@@ -204,3 +204,41 @@ fn run_warns_about_answers_off_the_path() {
         "{err}"
     );
 }
+
+/// `delete` asks for confirmation only when `main` found a terminal
+/// (`Env::interactive`), and reads the answer from the input it is given.
+#[test]
+fn delete_asks_on_the_terminal_main_found() {
+    use clap::Parser;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str], interactive: bool, input: &str| {
+        let mut env = aiact::env::Env::fixed(jiff::civil::date(2026, 11, 26));
+        env.interactive = interactive;
+        let cli =
+            aiact::cli::Cli::parse_from(["aiact", "--data-dir", data].iter().chain(args.iter()));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = aiact::cli::run(cli, &env, &mut input.as_bytes(), &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    };
+    let (code, _, err) = run(&["new", "--name", "gone", "--questionnaire", Q], false, "");
+    assert_eq!(code, 0, "{err}");
+    // No terminal: refused whatever the input holds.
+    let (code, _, err) = run(&["delete", "gone"], false, "y\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("pass --yes"), "{err}");
+    assert!(dir.path().join("gone.ron").is_file());
+    // A terminal: asked, and "n" keeps it.
+    let (code, out, _) = run(&["delete", "gone"], true, "n\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("Not deleted."), "{out}");
+    assert!(dir.path().join("gone.ron").is_file());
+    let (code, out, _) = run(&["delete", "gone"], true, "y\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("Deleted"), "{out}");
+    assert!(!dir.path().join("gone.ron").exists());
+}

@@ -3,6 +3,8 @@
 //! outcome is produced and every question asked by some scenario; and the EU
 //! questionnaire has every id of the outcome catalogue.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use aiact::engine::{Status, evaluate};
@@ -188,7 +190,7 @@ fn the_readme_sample_output_is_what_run_prints() {
         .expect("the README shows the sample command")
         + cmd.len();
     let shown = &readme[start..start + readme[start..].find("\n…").expect("the sample ends in …")];
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let out = common::command()
         .args([
             "run",
             "--answers",
@@ -196,7 +198,6 @@ fn the_readme_sample_output_is_what_run_prints() {
             "--today",
             "2026-11-26",
         ])
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let printed = String::from_utf8(out.stdout).unwrap();

@@ -2,6 +2,8 @@
 //! escaped for its format (quotes, brackets, pipes and angle brackets in the
 //! fixture's labels).
 
+mod common;
+
 use aiact::questionnaire::{Questionnaire, load_path};
 use aiact::report::{GraphFormat, to_graph};
 
@@ -53,7 +55,7 @@ fn routes_and_options_become_labelled_edges() {
 
 #[test]
 fn the_command_prints_the_graph() {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let o = common::command()
         .args([
             "graph",
             "--questionnaire",
@@ -71,13 +73,11 @@ fn the_command_prints_the_graph() {
 fn a_sessions_path_is_highlighted() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+        common::command()
             .arg("--data-dir")
             .arg(dir.path())
             .args(["--today", "2026-11-26"])
             .args(args)
-            .env_remove("AIACT_DATA_DIR")
-            .stdin(std::process::Stdio::null())
             .output()
             .unwrap()
     };
@@ -242,7 +242,7 @@ fn a_diagram_over_mermaids_edge_limit_is_printed_with_a_warning() {
     std::fs::write(&file, aiact::synth::questionnaire(400, 7)).unwrap();
     let q = load_path(&file).unwrap();
     assert!(aiact::report::mermaid_edges(&q, false) > aiact::report::MERMAID_MAX_EDGES);
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let o = common::command()
         .args(["graph", "--questionnaire"])
         .arg(&file)
         .output()
@@ -255,7 +255,7 @@ fn a_diagram_over_mermaids_edge_limit_is_printed_with_a_warning() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("flowchart TD"));
     // DOT has no such limit: no warning.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let o = common::command()
         .args(["graph", "--format", "dot", "--questionnaire"])
         .arg(&file)
         .output()

@@ -163,7 +163,7 @@ fn hostile_numbers_are_refused_or_bounded() {
 #[test]
 fn escapes_in_answers_never_reach_the_terminal() {
     for format in ["markdown", "json"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+        let out = common::command()
             .args([
                 "run",
                 "--questionnaire",
@@ -234,7 +234,7 @@ fn a_folder_or_fifo_is_not_a_questionnaire() {
 #[test]
 fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let out = common::command()
         .arg("--data-dir")
         .arg(dir.path())
         .args([
@@ -248,7 +248,6 @@ fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
             "--answers",
             "tests/fixtures/cli/complete.answers.ron",
         ])
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(
@@ -283,7 +282,7 @@ fn escapes_in_a_hand_edited_session_are_cleaned_on_reading() {
         Answer::Text("tiny[2J".into())
     );
     for format in ["markdown", "json", "model-card"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+        let out = common::command()
             .args([
                 "report",
                 file.to_str().unwrap(),

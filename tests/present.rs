@@ -3,6 +3,8 @@
 //! regression shows), the preview of where each option leads, the notes
 //! panel, and results revealed one group at a time. Fixture content only.
 
+mod common;
+
 mod tui_screens;
 
 use std::collections::BTreeSet;
@@ -213,7 +215,7 @@ fn themes_colour_the_whole_screen_and_never_panic() {
 
 #[test]
 fn present_without_a_terminal_exits_3_with_a_hint() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let out = common::command()
         .args([
             "--today",
             "2026-11-26",
@@ -221,15 +223,13 @@ fn present_without_a_terminal_exits_3_with_a_hint() {
             "--theme",
             "high-contrast",
         ])
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("interactive terminal"), "{err}");
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let bad = common::command()
         .args(["present", "--theme", "neon"])
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(

@@ -6,6 +6,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -65,10 +67,8 @@ fn every_confirmed_answer_survives_a_kill() {
     for round in 0..ROUNDS {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
+        let mut cmd = common::terminal_command();
         cmd.current_dir(dir.path())
-            .env_remove("AIACT_DATA_DIR")
-            .env("TERM", "xterm-256color")
             .arg("--data-dir")
             .arg(&data)
             .args(["--today", "2026-11-26", "--questionnaire", &fixture]);
@@ -139,12 +139,10 @@ fn every_confirmed_answer_survives_a_kill() {
             );
         }
         // The killed process left its lock: the next aiact takes it over.
-        let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+        let out = common::command()
             .arg("--data-dir")
             .arg(&data)
             .args(["--today", "2026-11-26", "resume", "crash test"])
-            .env_remove("AIACT_DATA_DIR")
-            .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
         assert_eq!(

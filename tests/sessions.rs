@@ -1142,3 +1142,38 @@ fn the_app_says_who_holds_a_session_it_opened_read_only() {
         ))
     );
 }
+
+/// The host and time written into a lock are those the caller passes in
+/// (read once in `main`), not read by the lock code itself.
+#[test]
+fn a_lock_names_the_host_and_time_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let at = ts("2026-11-20T09:00:00Z");
+    let store = Store::open(dir.path()).unwrap().held_by(session::Holder {
+        host: "box-a.example".into(),
+        clock: aiact::env::Clock::fixed(at),
+    });
+    store
+        .create(&Session::new("given", &q, at).unwrap())
+        .unwrap();
+    let opened = store
+        .open_session("given", OpenMode::Lock, today())
+        .unwrap();
+    assert!(!opened.read_only());
+    let info = session::read_lock(&dir.path().join("given.lock"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(info.host, "box-a.example");
+    assert_eq!(info.started, at);
+    // Another store on another host sees it held elsewhere, not stale.
+    let other = Store::open(dir.path()).unwrap().held_by(session::Holder {
+        host: "box-b.example".into(),
+        clock: aiact::env::Clock::fixed(at),
+    });
+    let path = other.find("given").unwrap();
+    assert!(matches!(
+        other.lock(&path).unwrap(),
+        session::LockAttempt::HeldElsewhere(_)
+    ));
+}

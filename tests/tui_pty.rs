@@ -191,11 +191,10 @@ fn sighup_restores_the_terminal() {
 
 #[test]
 fn without_a_terminal_it_exits_3() {
-    let out = Command::new(env!("CARGO_BIN_EXE_aiact"))
+    let out = common::command()
         .args(["--today", "2026-11-26"])
         .arg("--data-dir")
         .arg(tempfile::tempdir().unwrap().path())
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
@@ -342,11 +341,10 @@ fn run_and_close_the_terminal_after(
             .open(&slave_path)
             .unwrap()
     };
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
+    let mut cmd = common::terminal_command();
     cmd.arg("--data-dir")
         .arg(dir.path().join("data"))
         .args(["--today", common::TODAY])
-        .env("TERM", "xterm-256color")
         .stdin(open())
         .stdout(open())
         .stderr(open());

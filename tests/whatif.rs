@@ -2,6 +2,8 @@
 //! reported flip happens when applied, and nothing a brute-force search over
 //! single answer changes finds is missing.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use aiact::answers::{Answer, Answers};
@@ -251,13 +253,6 @@ fn answering_the_current_question_decides_a_provisional_outcome() {
         && f.after.is_none()));
 }
 
-fn run_aiact(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_aiact"))
-        .args(args)
-        .output()
-        .expect("run aiact")
-}
-
 #[test]
 fn run_what_if_adds_a_section_and_a_json_array() {
     let base = [
@@ -269,11 +264,11 @@ fn run_what_if_adds_a_section_and_a_json_array() {
         "--today",
         "2026-11-26",
     ];
-    let o = run_aiact(&base);
+    let o = common::aiact(&base);
     assert_eq!(o.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&o.stdout).contains("What would change this"));
 
-    let o = run_aiact(&[&base[..], &["--what-if"]].concat());
+    let o = common::aiact(&[&base[..], &["--what-if"]].concat());
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -287,7 +282,7 @@ fn run_what_if_adds_a_section_and_a_json_array() {
         .expect("section");
     assert!(section.contains(" if you:\n\n- "), "{section}");
 
-    let o = run_aiact(&[&base[..], &["--what-if", "--format", "json"]].concat());
+    let o = common::aiact(&[&base[..], &["--what-if", "--format", "json"]].concat());
     assert_eq!(o.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let flips = doc["what_if"].as_array().expect("what_if array");
@@ -420,7 +415,7 @@ fn a_date_cut_off_is_a_flip_with_both_dates() {
 
 #[test]
 fn the_markdown_section_follows_the_ranking_and_leaves_out_background() {
-    let o = run_aiact(&[
+    let o = common::aiact(&[
         "run",
         "--questionnaire",
         "tests/fixtures/whatif/ranking.ron",

@@ -2,7 +2,6 @@
 //! or one session before and after a re-check.
 
 use std::io::Write;
-use std::path::Path;
 
 use jiff::civil::Date;
 use serde_json::json;
@@ -25,7 +24,7 @@ type AnswerRow = (String, String, Option<String>, Option<String>);
 
 /// Compares two sessions (names or files) evaluated on `today`.
 pub(super) fn diff(
-    data_dir: Option<&Path>,
+    data_dir: super::sessions::DataDir<'_>,
     a: &str,
     b: &str,
     format: DiffFormat,

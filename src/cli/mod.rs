@@ -6,13 +6,13 @@ pub mod args;
 mod compare;
 pub mod sessions;
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-pub use crate::assessment::data_store;
 pub use args::{Cli, Command};
+use sessions::DataDir;
 
 use crate::engine::evaluate;
 use crate::env::Env;
@@ -22,13 +22,20 @@ use crate::report::{Report, to_json, to_markdown};
 use crate::scenario;
 use crate::text::printable_line;
 
-/// Runs a parsed command line and returns the exit code. Output goes to
-/// `out`, diagnostics to `err`, both through the output rule
-/// ([`crate::text::SafeWriter`]).
-pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// Runs a parsed command line and returns the exit code. Answers to
+/// questions (`delete` asking for confirmation, when `env.interactive`)
+/// are read from `input`; output goes to `out`, diagnostics to `err`, both
+/// through the output rule ([`crate::text::SafeWriter`]).
+pub fn run(
+    cli: Cli,
+    env: &Env,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut out = crate::text::SafeWriter::new(out);
     let mut err = crate::text::SafeWriter::new(err);
-    let code = run_command(cli, env, &mut out, &mut err);
+    let code = run_command(cli, env, input, &mut out, &mut err);
     let _ = out.flush();
     let _ = err.flush();
     code
@@ -38,7 +45,50 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32
 /// of input is already shortened.
 const MAX_ERROR_LINE: usize = 2_000;
 
-fn run_command(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// How the interactive app is started, from the command line.
+fn launch(cli: &Cli) -> crate::tui::launch::Launch {
+    crate::tui::launch::Launch {
+        data_dir: cli.data_dir.clone(),
+        export_dir: cli.export_dir.clone(),
+        mouse: cli.mouse,
+        questionnaire: cli.questionnaire.clone(),
+    }
+}
+
+fn new_options(a: &args::NewArgs) -> crate::tui::launch::NewOptions {
+    crate::tui::launch::NewOptions {
+        name: a.name.clone(),
+        questionnaire: a.questionnaire.clone(),
+        answers: a.answers.clone(),
+        from: a.from.clone(),
+    }
+}
+
+fn resume_options(a: &args::ResumeArgs) -> crate::tui::launch::ResumeOptions {
+    crate::tui::launch::ResumeOptions {
+        name: a.name.clone(),
+        read_only: a.read_only,
+        take_over: a.take_over,
+    }
+}
+
+fn present_options(a: &args::PresentArgs) -> crate::tui::launch::PresentOptions {
+    crate::tui::launch::PresentOptions {
+        questionnaire: a.questionnaire.clone(),
+        theme: match a.theme {
+            args::PresentTheme::Light => crate::tui::PresentTheme::Light,
+            args::PresentTheme::HighContrast => crate::tui::PresentTheme::HighContrast,
+        },
+    }
+}
+
+fn run_command(
+    cli: Cli,
+    env: &Env,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let today = match cli.today.as_deref().map(crate::parse_date).transpose() {
         Ok(d) => d.unwrap_or(env.today),
         Err(e) => {
@@ -46,8 +96,13 @@ fn run_command(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) ->
             return exit::USAGE;
         }
     };
+    let app = launch(&cli);
+    let data = DataDir {
+        dir: cli.data_dir.as_deref(),
+        env,
+    };
     let result = match cli.command {
-        None => crate::tui::launch::start(&cli, env, today),
+        None => crate::tui::launch::start(&app, env, today),
         Some(Command::Validate { files }) => validate(&files, out),
         Some(Command::Run(args)) => run_answers(&args, today, out, err),
         Some(Command::Test {
@@ -56,44 +111,36 @@ fn run_command(cli: Cli, env: &Env, out: &mut dyn Write, err: &mut dyn Write) ->
         }) => test(&paths, questionnaire.as_deref(), out),
         Some(Command::Questionnaires) => list_questionnaires(out),
         Some(Command::New(ref a)) if env.interactive => {
-            crate::tui::launch::new(&cli, a, env, today)
+            crate::tui::launch::new(&app, &new_options(a), env, today)
         }
         Some(Command::Resume(ref a)) if env.interactive => {
-            crate::tui::launch::resume(&cli, a, env, today)
+            crate::tui::launch::resume(&app, &resume_options(a), env, today)
         }
-        Some(Command::New(a)) => sessions::new(cli.data_dir.as_deref(), &a, env, today, out),
-        Some(Command::Resume(a)) => sessions::resume(cli.data_dir.as_deref(), &a, today, out),
-        Some(Command::List { format }) => {
-            sessions::list(cli.data_dir.as_deref(), format, today, out)
-        }
-        Some(Command::Report(a)) => sessions::report(cli.data_dir.as_deref(), &a, today, out),
+        Some(Command::New(a)) => sessions::new(data, &a, env, today, out),
+        Some(Command::Resume(a)) => sessions::resume(data, &a, today, out),
+        Some(Command::List { format }) => sessions::list(data, format, today, out),
+        Some(Command::Report(a)) => sessions::report(data, &a, today, out),
         Some(Command::Aggregate {
             paths,
             format,
             anonymise,
         }) => aggregate::aggregate(&paths, format, anonymise, today, out, err),
-        Some(Command::Diff { a, b, format }) => {
-            compare::diff(cli.data_dir.as_deref(), &a, &b, format, today, out)
-        }
-        Some(Command::Recheck { name }) => {
-            sessions::recheck(cli.data_dir.as_deref(), &name, env, today, out)
-        }
-        Some(Command::Delete { name, yes }) => {
-            sessions::delete(cli.data_dir.as_deref(), &name, yes, out, err)
-        }
-        Some(Command::Rename { old, new }) => {
-            sessions::rename(cli.data_dir.as_deref(), &old, &new, env, out)
-        }
+        Some(Command::Diff { a, b, format }) => compare::diff(data, &a, &b, format, today, out),
+        Some(Command::Recheck { name }) => sessions::recheck(data, &name, env, today, out),
+        Some(Command::Delete { name, yes }) => sessions::delete(data, &name, yes, input, out, err),
+        Some(Command::Rename { old, new }) => sessions::rename(data, &old, &new, env, out),
         Some(Command::Export { name, file, force }) => {
-            sessions::export(cli.data_dir.as_deref(), &name, &file, force, out)
+            sessions::export(data, &name, &file, force, out)
         }
         Some(Command::Import { file, as_name }) => {
-            sessions::import(cli.data_dir.as_deref(), &file, as_name.as_deref(), out)
+            sessions::import(data, &file, as_name.as_deref(), out)
         }
-        Some(Command::Graph(a)) => graph(&a, cli.data_dir.as_deref(), today, out, err),
+        Some(Command::Graph(a)) => graph(&a, data, today, out, err),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
-        Some(Command::Present(ref a)) => crate::tui::launch::present(&cli, a, env, today),
+        Some(Command::Present(ref a)) => {
+            crate::tui::launch::present(&app, &present_options(a), env, today)
+        }
     };
     match result {
         Ok(code) => code,
@@ -277,7 +324,7 @@ fn man(out: &mut dyn Write) -> Result<i32> {
 
 fn graph(
     args: &args::GraphArgs,
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     today: Date,
     out: &mut dyn Write,
     err: &mut dyn Write,

@@ -2,7 +2,7 @@
 //! export, import. Sessions are opened and created through
 //! [`crate::assessment`], which the interactive app uses too.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -17,10 +17,20 @@ use crate::report::{Report, to_json, to_markdown, to_model_card};
 use crate::session::{self, Migration, OpenMode, Progress, RealStorage, Session, migrate};
 use crate::text::printable_line;
 
-pub(crate) use crate::assessment::data_store;
+/// The data folder as given on the command line (`None`: the platform's),
+/// with the surroundings read in `main` that its locks are taken in.
+#[derive(Clone, Copy)]
+pub(crate) struct DataDir<'a> {
+    pub dir: Option<&'a Path>,
+    pub env: &'a Env,
+}
+
+fn data_store(d: DataDir<'_>) -> Result<session::Store> {
+    crate::assessment::data_store(d.dir, d.env)
+}
 
 pub(super) fn new(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     args: &NewArgs,
     env: &Env,
     today: Date,
@@ -67,7 +77,7 @@ pub(super) fn new(
 }
 
 pub(super) fn resume(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     args: &ResumeArgs,
     today: Date,
     out: &mut dyn Write,
@@ -212,7 +222,7 @@ struct Row {
 }
 
 pub(super) fn list(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     format: ListFormat,
     today: Date,
     out: &mut dyn Write,
@@ -325,7 +335,7 @@ pub(super) fn list(
 /// Loads a session named or given as a file, evaluated against its
 /// questionnaire as it is now (nothing is written).
 pub(super) fn load_for_report(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     spec: &str,
     today: Date,
 ) -> Result<(Session, Questionnaire, crate::engine::Evaluation)> {
@@ -343,7 +353,7 @@ pub(super) fn load_for_report(
 }
 
 pub(super) fn report(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     args: &ReportArgs,
     today: Date,
     out: &mut dyn Write,
@@ -371,7 +381,7 @@ pub(super) fn report(
 }
 
 pub(super) fn recheck(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     name: &str,
     env: &Env,
     today: Date,
@@ -420,17 +430,18 @@ pub(super) fn recheck(
 }
 
 pub(super) fn delete(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     name: &str,
     yes: bool,
+    input: &mut dyn BufRead,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
     let path = store.find(name)?;
     if !yes {
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
+        // Whether there is a terminal to ask on was read in `main`.
+        if !data_dir.env.interactive {
             let _ = writeln!(
                 err,
                 "aiact: not deleting \"{}\": there is no terminal to ask for confirmation; pass --yes to delete it",
@@ -446,7 +457,7 @@ pub(super) fn delete(
         );
         let _ = out.flush();
         let mut line = String::new();
-        let _ = stdin.lock().read_line(&mut line);
+        let _ = input.read_line(&mut line);
         if !matches!(line.trim().to_lowercase().as_str(), "y" | "yes") {
             let _ = writeln!(out, "Not deleted.");
             return Ok(exit::OK);
@@ -458,7 +469,7 @@ pub(super) fn delete(
 }
 
 pub(super) fn rename(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     old: &str,
     new: &str,
     env: &Env,
@@ -477,7 +488,7 @@ pub(super) fn rename(
 }
 
 pub(super) fn export(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     name: &str,
     file: &Path,
     force: bool,
@@ -495,7 +506,7 @@ pub(super) fn export(
 }
 
 pub(super) fn import(
-    data_dir: Option<&Path>,
+    data_dir: DataDir<'_>,
     file: &Path,
     as_name: Option<&str>,
     out: &mut dyn Write,

@@ -9,8 +9,29 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::write::{RealStorage, Storage};
+use super::write::Storage;
+use crate::env::Clock;
 use crate::error::{Error, Result};
+
+/// Who takes locks: this computer's name and the clock that dates them.
+/// Both are read in `main` (see [`crate::env::Env`]) and passed in, so
+/// tests pin them.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub host: String,
+    pub clock: Clock,
+}
+
+impl Holder {
+    /// The running process's surroundings: the real host name and clock.
+    /// For stores opened without an [`crate::env::Env`] (tests, tools).
+    pub fn process() -> Holder {
+        Holder {
+            host: crate::env::host_name(),
+            clock: Clock::system(),
+        }
+    }
+}
 
 /// Who holds a lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,13 +47,13 @@ pub struct LockInfo {
 }
 
 impl LockInfo {
-    /// This process, now.
-    pub fn current() -> LockInfo {
+    /// This process, on `holder`'s host, at `holder`'s time now.
+    pub fn current(holder: &Holder) -> LockInfo {
         let pid = std::process::id();
         LockInfo {
-            host: host_name(),
+            host: holder.host.clone(),
             pid,
-            started: Timestamp::now(),
+            started: holder.clock.now(),
             proc_start: process_start(pid),
         }
     }
@@ -47,10 +68,11 @@ impl LockInfo {
         )
     }
 
-    /// Whether the holder is certainly gone: same host, and its process id
-    /// is not running (or is running a different, later process).
-    pub fn is_stale(&self) -> bool {
-        if self.host != host_name() {
+    /// Whether the holder is certainly gone: same host as `here` (this
+    /// computer's name), and its process id is not running (or is running a
+    /// different, later process).
+    pub fn is_stale(&self, here: &str) -> bool {
+        if self.host != here {
             return false;
         }
         if !cfg!(target_os = "linux") {
@@ -171,15 +193,15 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Tries to lock `path` (the lock file). A stale lock on this host is
-    /// taken over; a live one is reported.
-    pub fn acquire(path: &Path) -> Result<LockAttempt> {
-        Lock::acquire_with(&RealStorage, path)
-    }
-
-    /// [`Lock::acquire`] through `storage` (tests inject a full disk).
-    pub fn acquire_with(storage: &dyn Storage, path: &Path) -> Result<LockAttempt> {
-        let info = LockInfo::current();
+    /// Tries to lock `path` (the lock file) as `holder`, through `storage`
+    /// (tests inject a full disk). A stale lock on this host is taken over;
+    /// a live one is reported.
+    pub fn acquire_with(
+        storage: &dyn Storage,
+        path: &Path,
+        holder: &Holder,
+    ) -> Result<LockAttempt> {
+        let info = LockInfo::current(holder);
         match create_lock(storage, path, &info)? {
             Created::Yes => Ok(LockAttempt::Acquired(Lock {
                 path: path.to_path_buf(),
@@ -191,14 +213,14 @@ impl Lock {
             Created::Held(Held::Unreadable(why)) => {
                 // An unreadable lock is left over from a crash mid-write or
                 // damaged by hand; nothing holds it.
-                let mut lock = Lock::take_over_with(storage, path)?;
+                let mut lock = Lock::take_over_with(storage, path, holder)?;
                 // The take-over says what it did with it (removed, moved aside).
                 lock.unreadable.get_or_insert(why);
                 Ok(LockAttempt::Acquired(lock))
             }
             Created::Held(Held::By(held)) => {
-                if held.is_stale() {
-                    let mut lock = Lock::take_over_with(storage, path)?;
+                if held.is_stale(&holder.host) {
+                    let mut lock = Lock::take_over_with(storage, path, holder)?;
                     lock.took_over = Some(held);
                     return Ok(LockAttempt::Acquired(lock));
                 }
@@ -211,14 +233,10 @@ impl Lock {
         }
     }
 
-    /// Takes the lock whoever holds it (after the user agreed, or when stale).
-    pub fn take_over(path: &Path) -> Result<Lock> {
-        Lock::take_over_with(&RealStorage, path)
-    }
-
-    /// [`Lock::take_over`] through `storage`.
-    pub fn take_over_with(storage: &dyn Storage, path: &Path) -> Result<Lock> {
-        let info = LockInfo::current();
+    /// Takes the lock whoever holds it (after the user agreed, or when
+    /// stale), as `holder`, through `storage`.
+    pub fn take_over_with(storage: &dyn Storage, path: &Path, holder: &Holder) -> Result<Lock> {
+        let info = LockInfo::current(holder);
         let unreadable = remove_old_lock(path)?;
         match create_lock(storage, path, &info)? {
             Created::Yes => Ok(Lock {
@@ -405,21 +423,6 @@ fn link_lock(storage: &dyn Storage, temp: &Path, path: &Path) -> Result<Created>
             false => Err(Error::io(path, "lock the session", &e)),
         },
     }
-}
-
-/// This machine's name, as well as it can be told without extra crates.
-pub fn host_name() -> String {
-    for file in ["/proc/sys/kernel/hostname", "/etc/hostname"] {
-        if let Ok(text) = std::fs::read_to_string(file) {
-            let name = text.trim();
-            if !name.is_empty() {
-                return name.to_string();
-            }
-        }
-    }
-    std::env::var("HOSTNAME")
-        .or_else(|_| std::env::var("COMPUTERNAME"))
-        .unwrap_or_else(|_| "unknown-host".into())
 }
 
 /// A process's start time in clock ticks since boot (field 22 of

@@ -32,12 +32,13 @@ mod name;
 mod store;
 mod write;
 
+pub use crate::env::host_name;
 pub use format::{
     FollowUp, MAX_SESSION_BYTES, Origin, Position, Progress, QuestionnaireRef,
     SESSION_FORMAT_VERSION, SavedAnswer, SavedEvaluation, Session, SetAside,
 };
 pub use index::{SETTLED, Summary, index_path};
-pub use lock::{Lock, LockAttempt, LockInfo, Unwritable, host_name, process_alive, read_lock};
+pub use lock::{Holder, Lock, LockAttempt, LockInfo, Unwritable, process_alive, read_lock};
 pub use name::{MAX_NAME_CHARS, MAX_SLUG_BYTES, check_name, name_key, slug_of};
 pub use store::{Listed, Migration, OpenMode, Opened, Store, migrate};
 pub use write::{

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::format::{Session, SetAside};
-use super::lock::{Lock, LockAttempt, Unwritable};
+use super::lock::{Holder, Lock, LockAttempt, Unwritable};
 use super::name::{check_name, name_key, slug_of};
 use super::write::{RealStorage, Storage, remove_stale_temps, write_atomic, write_new};
 use crate::engine::{Change, Evaluation, diff, evaluate, resolve_answers};
@@ -21,6 +21,8 @@ use crate::text::printable_line;
 pub struct Store {
     dir: PathBuf,
     storage: Arc<dyn Storage>,
+    /// The host and clock its locks are taken with.
+    holder: Holder,
 }
 
 impl std::fmt::Debug for Store {
@@ -127,7 +129,18 @@ impl Store {
         }
         // Saves interrupted by a crash or power cut leave temporary files.
         remove_stale_temps(storage.as_ref(), &dir);
-        Ok(Store { dir, storage })
+        Ok(Store {
+            dir,
+            storage,
+            holder: Holder::process(),
+        })
+    }
+
+    /// The same store taking its locks as `holder` (the host name and clock
+    /// read in `main`); a store opened without it uses the process's own.
+    pub fn held_by(mut self, holder: Holder) -> Store {
+        self.holder = holder;
+        self
     }
 
     /// The folder this store reads and writes.
@@ -277,7 +290,11 @@ impl Store {
 
     /// Locks a session's file.
     pub fn lock(&self, session_file: &Path) -> Result<LockAttempt> {
-        Lock::acquire_with(self.storage.as_ref(), &Store::lock_path(session_file))
+        Lock::acquire_with(
+            self.storage.as_ref(),
+            &Store::lock_path(session_file),
+            &self.holder,
+        )
     }
 
     /// Locks a session, failing with who holds it, or saying plainly that
@@ -305,6 +322,7 @@ impl Store {
             OpenMode::TakeOver => Some(Lock::take_over_with(
                 self.storage.as_ref(),
                 &Store::lock_path(&path),
+                &self.holder,
             )?),
             OpenMode::LockOrReadOnly => match self.lock(&path)? {
                 LockAttempt::Acquired(l) => Some(l),
@@ -353,7 +371,7 @@ impl Store {
             }
             LockAttempt::Unwritable(u) if u.full() => {
                 if let Ok(Some(info)) = super::lock::read_lock(&Store::lock_path(&path))
-                    && !info.is_stale()
+                    && !info.is_stale(&self.holder.host)
                 {
                     return Err(held_error(&path, &info));
                 }

@@ -319,6 +319,9 @@ pub struct App {
     /// The last save asked for when a save failed.
     failed_seq: u64,
     pub(crate) save_error: Option<String>,
+    /// Why the file of the assessment on screen could not be created: none
+    /// of it is saved (said on leaving, as a failed save is).
+    create_failed: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) data_dir: Option<String>,
     pub(crate) color: bool,
@@ -393,6 +396,7 @@ impl App {
             saved_seq: 0,
             failed_seq: 0,
             save_error: None,
+            create_failed: None,
             status: None,
             data_dir: None,
             color: true,
@@ -501,6 +505,9 @@ impl App {
     /// Why the latest changes are not on disk, when a save failed and no
     /// later one succeeded (said on leaving, so quitting never hides it).
     pub fn unsaved(&self) -> Option<&str> {
+        if let Some(why) = &self.create_failed {
+            return Some(why);
+        }
         if !self.persistence {
             return None;
         }
@@ -592,6 +599,7 @@ impl App {
         self.session = session;
         self.expanded.clear();
         self.save_error = None;
+        self.create_failed = None;
         self.persistence = self.can_save && read_only.is_none();
         self.status = read_only.or(notice);
         self.reevaluate();
@@ -866,6 +874,7 @@ impl App {
                 self.status = Some(format!(
                     "Could not create the session file: {why}. This assessment is not saved."
                 ));
+                self.create_failed = Some(format!("its file could not be created: {why}"));
             }
             Msg::Exported(Ok(path)) => self.status = Some(format!("Report written to {path}")),
             Msg::Exported(Err(why)) => self.status = Some(format!("Could not export: {why}")),
@@ -1413,6 +1422,7 @@ impl App {
                 self.persistence = self.can_save;
                 self.expanded.clear();
                 self.save_error = None;
+                self.create_failed = None;
                 self.reevaluate();
                 self.effects.push(Effect::Create);
                 self.goto_frontier();

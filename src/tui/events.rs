@@ -3,9 +3,15 @@
 //! block while nothing happens, so the app uses no CPU when idle.
 //!
 //! Input is read by crossterm (with its poll(2) source: level-triggered, so
-//! no key is ever left behind), but only after our own poll(2) on standard
-//! input says there is something: a hang-up shows there as POLLHUP, where
-//! crossterm alone would spin on a terminal that reads end-of-file forever.
+//! no key is ever left behind), but only after our own wait on standard
+//! input says there is something: on Linux and the BSDs poll(2), where a
+//! hang-up shows as POLLHUP (crossterm alone would spin on a terminal that
+//! reads end-of-file forever); on macOS select(2), as its poll(2) does not
+//! support terminals; elsewhere (Windows) crossterm's own blocking wait.
+//!
+//! A hang-up wins over input still waiting: after one, a terminal reads
+//! end-of-file forever and crossterm would spin on it, and the kernel
+//! discards a hung-up terminal's unread input anyway (Linux ptys).
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
@@ -37,8 +43,14 @@ pub fn spawn() -> Receiver<Incoming> {
 /// Rounds of "readable" in a row without a single event before the input
 /// counts as gone: a safeguard so a terminal that misbehaves can never make
 /// us spin. Each round waits at least 2 ms, so this is seconds of bytes that
-/// crossterm cannot make into one key — never typing.
+/// crossterm cannot make into one key — never typing. Only where our own
+/// wait watches the descriptor ([`WAITS_ON_FD`]): with crossterm's wait an
+/// empty round means nothing.
 const MAX_EMPTY_ROUNDS: u32 = 2000;
+
+/// Whether [`wait_readable`] watches standard input itself (poll or select),
+/// so "readable" without an event means bytes crossterm cannot use.
+const WAITS_ON_FD: bool = cfg!(unix);
 
 fn read_input(tx: &Sender<Incoming>) {
     let mut empty_rounds = 0;
@@ -74,7 +86,11 @@ fn read_input(tx: &Sender<Incoming>) {
                 }
             }
         }
-        empty_rounds = if got { 0 } else { empty_rounds + 1 };
+        empty_rounds = if got || !WAITS_ON_FD {
+            0
+        } else {
+            empty_rounds + 1
+        };
         if empty_rounds > MAX_EMPTY_ROUNDS {
             let _ = tx.send(Incoming::HungUp);
             return;
@@ -88,7 +104,7 @@ enum Readiness {
 }
 
 /// Blocks until standard input is readable or hung up.
-#[cfg(unix)]
+#[cfg(all(unix, not(target_os = "macos")))]
 fn wait_readable() -> Readiness {
     loop {
         let mut fds = libc::pollfd {
@@ -114,9 +130,52 @@ fn wait_readable() -> Readiness {
     }
 }
 
+/// Blocks until standard input is readable. macOS's poll(2) does not
+/// support terminals (it fails with POLLNVAL), select(2) does; it has no
+/// hang-up flag: a terminal gone reads end-of-file, which crossterm reports
+/// as an error (or the empty-round safeguard catches), and SIGHUP arrives.
+#[cfg(target_os = "macos")]
+fn wait_readable() -> Readiness {
+    loop {
+        // SAFETY: an fd_set on the stack, initialised by FD_ZERO before use;
+        // descriptor 0 is below FD_SETSIZE; no timeout (null) waits.
+        let (n, ready) = unsafe {
+            let mut set: libc::fd_set = std::mem::zeroed();
+            libc::FD_ZERO(&mut set);
+            libc::FD_SET(0, &mut set);
+            let n = libc::select(
+                1,
+                &mut set,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            );
+            (n, n > 0 && libc::FD_ISSET(0, &set))
+        };
+        if n < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Readiness::HungUp;
+        }
+        if ready {
+            return Readiness::Readable;
+        }
+    }
+}
+
+/// Blocks until crossterm has input (no descriptor to watch here, e.g. on
+/// Windows): its own wait, with a long timeout, never a busy loop. An empty
+/// wait is not a hang-up; an error is.
 #[cfg(not(unix))]
 fn wait_readable() -> Readiness {
-    Readiness::Readable
+    loop {
+        match event::poll(Duration::from_secs(3600)) {
+            Ok(true) => return Readiness::Readable,
+            Ok(false) => continue,
+            Err(_) => return Readiness::HungUp,
+        }
+    }
 }
 
 #[cfg(unix)]

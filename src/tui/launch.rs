@@ -1,32 +1,87 @@
-//! Starting the app from the command line: `aiact` (the start screen),
-//! `aiact new`, `aiact resume` and `aiact present`. Sessions are opened and
-//! created through [`crate::assessment`], saved through
-//! [`super::storage::SessionStorage`].
+//! Starting the app: `aiact` (the start screen), `aiact new`, `aiact
+//! resume` and `aiact present`. The command line (`cli`) fills in plain
+//! option structs defined here, so the app never names the command line.
+//! Sessions are opened and created through [`crate::assessment`], saved
+//! through [`super::storage::SessionStorage`].
+
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
 use super::app::{App, Choice};
 use super::storage::{SessionStorage, summaries};
-use super::{Options, Runtime};
+use super::{Options, PresentTheme, Runtime};
 use crate::assessment;
-use crate::cli::Cli;
-use crate::cli::args::{NewArgs, PresentArgs, ResumeArgs};
 use crate::env::Env;
 use crate::error::Result;
 use crate::questionnaire;
 use crate::session::OpenMode;
 
-/// Where exported reports go: `--export-dir`, else the environment's default.
-fn export_dir(cli: &Cli, env: &Env) -> Option<std::path::PathBuf> {
-    cli.export_dir.clone().or_else(|| env.export_dir.clone())
+/// What every way of starting the app is given.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// The data folder (`None`: the platform's).
+    pub data_dir: Option<PathBuf>,
+    /// The folder given for exported reports (`None`: the environment's default).
+    pub export_dir: Option<PathBuf>,
+    /// Capture the mouse.
+    pub mouse: bool,
+    /// Offer only this questionnaire on the start screen (a file or a shipped id).
+    pub questionnaire: Option<String>,
+}
+
+/// `aiact new`: the new session.
+#[derive(Debug, Clone, Default)]
+pub struct NewOptions {
+    pub name: Option<String>,
+    pub questionnaire: Option<String>,
+    /// An answers file to pre-fill from.
+    pub answers: Option<PathBuf>,
+    /// A component's folder to pre-answer from.
+    pub from: Option<PathBuf>,
+}
+
+/// `aiact resume`: which session, and how.
+#[derive(Debug, Clone, Default)]
+pub struct ResumeOptions {
+    /// The session (`None`: the one changed last).
+    pub name: Option<String>,
+    pub read_only: bool,
+    pub take_over: bool,
+}
+
+/// `aiact present`.
+#[derive(Debug, Clone)]
+pub struct PresentOptions {
+    pub questionnaire: Option<String>,
+    pub theme: PresentTheme,
+}
+
+/// Where exported reports go: the folder given, else the environment's
+/// default (the documents folder).
+pub fn export_folder(given: Option<&Path>, env: &Env) -> Option<PathBuf> {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| env.export_dir.clone())
+}
+
+/// The runtime the app runs with: `storage`, and exports into
+/// [`export_folder`], a relative one taken from the working folder.
+pub fn runtime(
+    storage: Option<Box<dyn super::Persistence>>,
+    launch: &Launch,
+    env: &Env,
+) -> Runtime {
+    Runtime::new(storage, export_folder(launch.export_dir.as_deref(), env))
+        .in_folder(env.cwd.clone())
 }
 
 /// `aiact` with no command: the start screen. With `--questionnaire`, only
 /// that one is offered; otherwise every shipped questionnaire.
-pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
+pub fn start(launch: &Launch, env: &Env, today: Date) -> Result<i32> {
     // The shipped questionnaires are offered by their headers; a choice is
     // decoded only when the user picks it.
-    let choices: Vec<Choice> = match cli.questionnaire.as_deref() {
+    let choices: Vec<Choice> = match launch.questionnaire.as_deref() {
         Some(spec) => match Choice::shipped(spec) {
             Some(c) => vec![c],
             None => vec![questionnaire::load_spec(spec)?.into()],
@@ -35,7 +90,7 @@ pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
     };
     // Without a terminal, fail before touching the data folder.
     check_terminal(env)?;
-    let store = assessment::data_store(cli.data_dir.as_deref()).ok();
+    let store = assessment::data_store(launch.data_dir.as_deref(), env).ok();
     let sessions = store.as_ref().map(summaries).unwrap_or_default();
     let app = App::start(choices, sessions, today)
         .with_clock(env.clock.clone())
@@ -47,8 +102,10 @@ pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
         .map(|store| Box::new(SessionStorage::new(store, today)) as Box<dyn super::Persistence>);
     let code = super::run(
         app,
-        Runtime::new(storage, export_dir(cli, env)),
-        Options { mouse: cli.mouse },
+        runtime(storage, launch, env),
+        Options {
+            mouse: launch.mouse,
+        },
     );
     refresh_index(listing.as_ref());
     code
@@ -65,24 +122,23 @@ fn refresh_index(store: Option<&crate::session::Store>) {
 /// `aiact present`: facilitator mode for a room, on a projector. Nothing is
 /// saved (participants keep their own sessions); the app starts at the first
 /// question.
-pub fn present(cli: &Cli, args: &PresentArgs, env: &Env, today: Date) -> Result<i32> {
+pub fn present(launch: &Launch, args: &PresentOptions, env: &Env, today: Date) -> Result<i32> {
     let spec = args
         .questionnaire
         .as_deref()
         .unwrap_or(questionnaire::DEFAULT_ID);
     let questionnaire = questionnaire::load_spec(spec)?;
     check_terminal(env)?;
-    let theme = match args.theme {
-        crate::cli::args::PresentTheme::Light => super::PresentTheme::Light,
-        crate::cli::args::PresentTheme::HighContrast => super::PresentTheme::HighContrast,
-    };
+    let theme = args.theme;
     let app = App::new(questionnaire, crate::answers::Answers::new(), today)
         .with_clock(env.clock.clone())
         .presenting(theme);
     super::run(
         app,
-        Runtime::new(None, export_dir(cli, env)),
-        Options { mouse: cli.mouse },
+        runtime(None, launch, env),
+        Options {
+            mouse: launch.mouse,
+        },
     )
 }
 
@@ -97,9 +153,9 @@ fn check_terminal(env: &Env) -> Result<()> {
 
 /// `aiact resume` in a terminal: the app on a saved session (by name, or the
 /// one changed last).
-pub fn resume(cli: &Cli, args: &ResumeArgs, env: &Env, today: Date) -> Result<i32> {
+pub fn resume(launch: &Launch, args: &ResumeOptions, env: &Env, today: Date) -> Result<i32> {
     check_terminal(env)?;
-    let store = assessment::data_store(cli.data_dir.as_deref())?;
+    let store = assessment::data_store(launch.data_dir.as_deref(), env)?;
     let mode = if args.take_over {
         OpenMode::TakeOver
     } else if args.read_only {
@@ -111,13 +167,13 @@ pub fn resume(cli: &Cli, args: &ResumeArgs, env: &Env, today: Date) -> Result<i3
     let read_only = args
         .read_only
         .then(|| "Opened read-only: changes are not saved.".to_string());
-    run_opened(cli, env, store, opened, read_only, None, today)
+    run_opened(launch, env, store, opened, read_only, None, today)
 }
 
 /// `aiact new` in a terminal: creates the session, then opens the app on it.
-pub fn new(cli: &Cli, args: &NewArgs, env: &Env, today: Date) -> Result<i32> {
+pub fn new(launch: &Launch, args: &NewOptions, env: &Env, today: Date) -> Result<i32> {
     check_terminal(env)?;
-    let store = assessment::data_store(cli.data_dir.as_deref())?;
+    let store = assessment::data_store(launch.data_dir.as_deref(), env)?;
     let (_, session, notes) = assessment::create_new(
         &store,
         args.name.as_deref(),
@@ -138,11 +194,11 @@ pub fn new(cli: &Cli, args: &NewArgs, env: &Env, today: Date) -> Result<i32> {
         }
         n
     });
-    run_opened(cli, env, store, opened, None, notice, today)
+    run_opened(launch, env, store, opened, None, notice, today)
 }
 
 fn run_opened(
-    cli: &Cli,
+    launch: &Launch,
     env: &Env,
     store: crate::session::Store,
     opened: crate::session::Opened,
@@ -163,8 +219,10 @@ fn run_opened(
     let listing = storage.store().clone();
     let code = super::run(
         app,
-        Runtime::new(Some(Box::new(storage)), export_dir(cli, env)),
-        Options { mouse: cli.mouse },
+        runtime(Some(Box::new(storage)), launch, env),
+        Options {
+            mouse: launch.mouse,
+        },
     );
     refresh_index(Some(&listing));
     code

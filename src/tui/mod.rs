@@ -66,11 +66,24 @@ pub struct Runtime {
     store: Option<Box<dyn Persistence>>,
     /// Where exported reports go; `None` when there is no such folder.
     export_dir: Option<PathBuf>,
+    /// The working folder a relative `export_dir` is taken from.
+    cwd: Option<PathBuf>,
 }
 
 impl Runtime {
     pub fn new(store: Option<Box<dyn Persistence>>, export_dir: Option<PathBuf>) -> Runtime {
-        Runtime { store, export_dir }
+        Runtime {
+            store,
+            export_dir,
+            cwd: None,
+        }
+    }
+
+    /// The same runtime taking a relative export folder from `cwd` (the
+    /// working folder read in `main`).
+    pub fn in_folder(mut self, cwd: Option<PathBuf>) -> Runtime {
+        self.cwd = cwd;
+        self
     }
 
     /// Carries out every effect the app has asked for, and those its
@@ -121,7 +134,7 @@ impl Runtime {
                         markdown,
                     } => {
                         let result = match &self.export_dir {
-                            Some(dir) => export(dir, &file_stem, &markdown),
+                            Some(dir) => export(dir, self.cwd.as_deref(), &file_stem, &markdown),
                             None => Err(
                                 "there is no folder for reports; start aiact with --export-dir DIR"
                                     .into(),
@@ -212,12 +225,7 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
         {
             match ev {
                 events::Incoming::Terminal(event) => {
-                    match event {
-                        Event::Key(k) => app.handle(Msg::Key(k)),
-                        Event::Paste(s) => app.handle(Msg::Paste(s)),
-                        Event::Mouse(m) => app.handle(Msg::Mouse(m)),
-                        _ => {}
-                    }
+                    deliver(&mut app, event);
                     dirty = true;
                 }
                 events::Incoming::Resized => dirty = true,
@@ -261,6 +269,19 @@ pub fn run(mut app: App, mut runtime: Runtime, options: Options) -> Result<i32> 
     Ok(code)
 }
 
+/// Hands a terminal event to the app, as the terminal loop does (tests
+/// drive the app through this too, so what is tested is what runs). A
+/// resize changes nothing in the app: the next frame is drawn at the new
+/// size, and everything sized to the window is computed while drawing.
+pub fn deliver(app: &mut App, event: Event) {
+    match event {
+        Event::Key(k) => app.handle(Msg::Key(k)),
+        Event::Paste(s) => app.handle(Msg::Paste(s)),
+        Event::Mouse(m) => app.handle(Msg::Mouse(m)),
+        Event::Resize(..) | Event::FocusGained | Event::FocusLost => {}
+    }
+}
+
 /// Clears the screen and forgets what was drawn, so the next frame is drawn
 /// in full (after a suspension). Unlike `Terminal::clear` it never asks the
 /// terminal for the cursor position: a terminal that does not answer (or
@@ -280,9 +301,19 @@ fn io_env(what: &'static str, e: &io::Error) -> Error {
 }
 
 /// Writes a report into `dir`, never overwriting an existing file, and
-/// returns the full path written (so the user can find it).
-pub fn export(dir: &Path, stem: &str, markdown: &str) -> std::result::Result<String, String> {
-    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+/// returns the full path written (so the user can find it). A relative
+/// `dir` is taken from `cwd`, the working folder read in `main` (without
+/// one, from the process's).
+pub fn export(
+    dir: &Path,
+    cwd: Option<&Path>,
+    stem: &str,
+    markdown: &str,
+) -> std::result::Result<String, String> {
+    let dir = match cwd {
+        Some(cwd) if dir.is_relative() => cwd.join(dir),
+        _ => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    };
     if let Err(e) = std::fs::create_dir_all(&dir) {
         return Err(format!(
             "{}: {}",

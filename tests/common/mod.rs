@@ -11,13 +11,26 @@ use std::process::{Command, Output, Stdio};
 /// The assessment date every test pins.
 pub const TODAY: &str = "2026-11-26";
 
-/// The binary, with the environment cleaned.
+/// The binary, with the environment cleaned: no inherited data or export
+/// folder, no colour, no terminal on standard input.
 pub fn command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
     cmd.env_remove("AIACT_DATA_DIR")
         .env_remove("AIACT_EXPORT_DIR")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
+    cmd
+}
+
+/// The binary for a run in a terminal the test provides (a pty): the
+/// environment cleaned as in [`command`], but colour left on (the styles
+/// are those users see), `TERM` set, and standard input left to the caller.
+pub fn terminal_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
+    cmd.env_remove("AIACT_DATA_DIR")
+        .env_remove("AIACT_EXPORT_DIR")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color");
     cmd
 }
 
@@ -56,12 +69,8 @@ pub fn ok(o: &Output) -> String {
 /// common ones. Colour stays on so the styles are those users see.
 #[cfg(unix)]
 pub fn pty(dir: &Path, args: &[&str], cols: u16, rows: u16) -> expectrl::session::OsSession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
+    let mut cmd = terminal_command();
     cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("AIACT_DATA_DIR")
-        .env_remove("AIACT_EXPORT_DIR")
-        .env("TERM", "xterm-256color")
         .arg("--data-dir")
         .arg(dir.join("data"))
         .arg("--export-dir")
