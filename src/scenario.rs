@@ -2,6 +2,7 @@
 //! serves `cargo test` and `aiact test`, so content is proved the same way
 //! everywhere.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,10 @@ pub struct Scenario {
     /// Allow unanswered questions on the path.
     #[serde(default)]
     pub partial: bool,
+    /// Outcome ids (exact, no patterns) and the date, `YYYY-MM-DD`, from which
+    /// each must apply; the outcome must be shown (applying or provisional).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dates: BTreeMap<String, String>,
 }
 
 /// Reads a scenario file.
@@ -143,6 +148,22 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
             }
         }
     }
+    for (id, date) in &s.dates {
+        if q.outcome(id).is_none() {
+            problems.push(Problem {
+                line: None,
+                subject: format!("dates \"{id}\""),
+                message: "is not an outcome id of the questionnaire (patterns are not allowed here); check the spelling".into(),
+            });
+        }
+        if crate::parse_date(date).is_err() {
+            problems.push(Problem {
+                line: None,
+                subject: format!("dates \"{id}\""),
+                message: format!("\"{date}\" is not a date; write YYYY-MM-DD"),
+            });
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid {
             path: path.to_string(),
@@ -222,6 +243,21 @@ pub fn run(q: &Questionnaire, s: &Scenario, path: &str) -> Result<Outcome> {
                 }
                 None => {}
             }
+        }
+    }
+    for (id, date) in &s.dates {
+        let expected = crate::parse_date(date).expect("checked above");
+        match ev.outcomes.iter().find(|o| q.outcomes[o.index].id() == id) {
+            None => failures.push(format!(
+                "{id} is missing, expected it to apply from {expected}"
+            )),
+            Some(o) => match o.applies_from {
+                Some(d) if d == expected => {}
+                Some(d) => failures.push(format!("{id} applies from {d}, expected {expected}")),
+                None => failures.push(format!(
+                    "{id} has no date, expected it to apply from {expected}"
+                )),
+            },
         }
     }
     Ok(Outcome { failures })

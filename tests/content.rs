@@ -207,3 +207,190 @@ fn the_readme_sample_output_is_what_run_prints() {
         &printed[..printed.len().min(shown.len() + 200)]
     );
 }
+
+/// Issue 16 points 1 and 3: the dates the report shows are checked by the
+/// scenarios' `dates`, and the runner really fails a wrong date.
+#[test]
+fn issue_16_dates_are_asserted_and_checked() {
+    let q = shipped("eu-ai-act-oss");
+    let dir = Path::new("tests/scenarios/eu-ai-act-oss");
+    // (scenario, outcome, date) — the dates from issue 16 and legal-basis.md section 6.
+    let expected = [
+        // Art 50(2) for a system only put into service for own use: since 2 Aug 2026.
+        (
+            "marking_internal_system_before_aug_2026",
+            "ob.transparency_marking",
+            "2026-08-02",
+        ),
+        // Art 111(4): placed on the market before 2 Aug 2026, extra time to 2 Dec 2026.
+        (
+            "marking_placed_system_before_aug_2026",
+            "ob.transparency_marking",
+            "2026-12-02",
+        ),
+        // Placed on the market after 2 Aug 2026: no extra time.
+        (
+            "marking_placed_system_after_aug_2026",
+            "ob.transparency_marking",
+            "2026-08-02",
+        ),
+        // Art 49(2) registration (Chapter III Section 5) read as applying since 2 Aug 2026.
+        (
+            "not_high_risk_record_registration_date",
+            "ob.not_high_risk_record",
+            "2026-08-02",
+        ),
+    ];
+    for (name, id, date) in expected {
+        let path = dir.join(format!("{name}.ron"));
+        let s = load_scenario(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.dates.get(id).map(String::as_str),
+            Some(date),
+            "{name} must assert that {id} applies from {date}"
+        );
+        let shown = path.display().to_string();
+        let outcome = run(&q, &s, &shown).unwrap();
+        assert!(outcome.passed(), "{shown}: {:?}", outcome.failures);
+        // The engine itself, not only the runner: the date of the outcome.
+        let ev = evaluate(&q, &s.answers, aiact::parse_date(&s.today).unwrap());
+        let o = ev
+            .outcomes
+            .iter()
+            .find(|o| q.outcomes[o.index].id() == id)
+            .unwrap_or_else(|| panic!("{name}: {id} is not shown"));
+        assert_eq!(
+            o.applies_from,
+            Some(aiact::parse_date(date).unwrap()),
+            "{name}: {id}"
+        );
+        // A wrong expected date fails the scenario.
+        let mut wrong = s.clone();
+        wrong.dates.insert(id.to_string(), "2026-01-01".to_string());
+        let failed = run(&q, &wrong, &shown).unwrap();
+        assert!(
+            failed
+                .failures
+                .iter()
+                .any(|f| f.contains(id) && f.contains("expected 2026-01-01")),
+            "{name}: a wrong date passed: {:?}",
+            failed.failures
+        );
+    }
+}
+
+fn outcome_text(q: &Questionnaire, id: &str) -> String {
+    let o = q.outcome(id).unwrap_or_else(|| panic!("no outcome {id}"));
+    let cites: Vec<String> = o.def.citations.iter().map(|c| c.pinpoint.clone()).collect();
+    format!(
+        "{}\n{}\n{}\n{}",
+        o.def.title,
+        o.def.summary,
+        o.def.explanation,
+        cites.join("\n")
+    )
+}
+
+/// Wording fixed for issues 16 and 11 stays fixed: undoing one of them fails
+/// here, not only in a review.
+#[test]
+fn issue_16_and_11_wording_is_kept() {
+    let q = shipped("eu-ai-act-oss");
+    let has = |id: &str, needle: &str| {
+        let text = outcome_text(&q, id);
+        assert!(text.contains(needle), "{id} no longer says \"{needle}\"");
+    };
+    // 16.2: the Art 25(4) open-source carve-out is the second sentence of the first subparagraph.
+    for id in [
+        "ex.oss_component_supplier",
+        "ob.supplier_agreement",
+        "caution.oss_model_supplier",
+    ] {
+        has(id, "second sentence of the first subparagraph");
+    }
+    for o in &q.outcomes {
+        let text = outcome_text(&q, o.id());
+        assert!(
+            !text.contains("second subparagraph"),
+            "{} cites Art 25(4)'s \"second subparagraph\"",
+            o.id()
+        );
+    }
+    // 16.4: Art 4(1) as amended.
+    has("ob.ai_literacy", "Art 4(1)");
+    has("ob.ai_literacy", "support the development of AI literacy");
+    has("ob.ai_literacy", "No specific level");
+    // 16.9: Commission fines for general-purpose model providers only from 2 Aug 2026.
+    for id in [
+        "ob.gpai_technical_documentation",
+        "ob.gpai_downstream_information",
+        "ob.gpai_copyright_policy",
+        "ob.gpai_training_summary",
+        "ob.gpai_authorised_representative",
+        "ob.gpai_systemic_notification",
+        "ob.gpai_systemic_risk",
+        "ob.modification_provider",
+    ] {
+        has(id, "only since 2 August 2026 (Art 101; Art 113(b)");
+    }
+    // 16.11: the Guidelines' number is marked as to be confirmed, wherever it is given.
+    let guidelines = q.reference("guidelines").unwrap();
+    for (what, text) in [
+        ("the legal basis", q.meta.legal_basis.as_str()),
+        ("the Guidelines reference", guidelines.title.as_str()),
+    ] {
+        if text.contains("C(2025) 5045") {
+            assert!(
+                text.contains("to be confirmed"),
+                "{what} gives the Guidelines' number as settled"
+            );
+        }
+    }
+    assert!(guidelines.title.contains("to be confirmed"));
+    for o in &q.outcomes {
+        assert!(
+            !outcome_text(&q, o.id()).contains("C(2025) 5045"),
+            "{} asserts the Guidelines' number",
+            o.id()
+        );
+    }
+    // 11.4: the generic-loader option does not already say the library runs the model,
+    // which the next question asks.
+    let weights = q.question("library_weights").unwrap();
+    let loader = weights
+        .options
+        .iter()
+        .find(|o| o.id == "loads_any")
+        .unwrap();
+    assert!(
+        !loader.label.contains("runs"),
+        "the loads_any option answers the library_inference question in advance"
+    );
+    // Issue 16.5 / legal-basis.md section 5: real-world testing of other systems is in scope of Arts 4, 5, 50.
+    has("rec.sandbox", "Arts 4, 5 and 50");
+    // 11.6: rec.notify_early is worded for models already on the market too.
+    has("rec.notify_early", "already on the market");
+    has("rec.notify_early", "Art 111(3) gives until 2 August 2027");
+    has("rec.notify_early", "notify now");
+    // 11.7: small mid-caps by headcount, turnover and balance sheet.
+    let limits = "EUR 150 million";
+    let balance = "EUR 129 million";
+    for id in ["caution.small_midcap_definition", "rec.sme_support"] {
+        has(id, "750");
+        has(id, limits);
+        has(id, balance);
+    }
+    let who = q.question("who").unwrap();
+    let label = &who
+        .options
+        .iter()
+        .find(|o| o.id == "small_midcap")
+        .unwrap()
+        .label;
+    for needle in ["750", limits, balance] {
+        assert!(
+            label.contains(needle),
+            "the small mid-cap option lacks {needle}"
+        );
+    }
+}
