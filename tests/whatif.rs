@@ -119,6 +119,7 @@ fn all_answers(q: &Questionnaire, qi: usize) -> Vec<Answer> {
     let question = &q.questions[qi];
     let mut out = vec![Answer::NotSure];
     match question.kind() {
+        Kind::Info => return Vec::new(),
         Kind::Single | Kind::YesNo => {
             out.extend(question.options.iter().map(|o| choice(&o.id)));
         }

@@ -791,7 +791,14 @@ pub fn compile(
         match topo_order(&successors) {
             Some(order) => {
                 let outcome_ids: Vec<&str> = outcomes.iter().map(|o| o.id()).collect();
-                check_route_reads(&questions, &facts, &outcome_ids, &successors, &order, &mut cx);
+                check_route_reads(
+                    &questions,
+                    &facts,
+                    &outcome_ids,
+                    &successors,
+                    &order,
+                    &mut cx,
+                );
                 for &q in order.iter().rev() {
                     let (mut lo, mut hi) = (u32::MAX, 0u32);
                     let mut ends = successors[q].is_empty();
@@ -1453,21 +1460,30 @@ fn check_markup(file: &QuestionnaireFile, cx: &mut Ctx) {
         check("groups", "group", &g.id, "description", &g.description);
     }
     for sec in &file.sections {
-        check("sections", "section", &sec.id, "description", &sec.description);
+        check(
+            "sections",
+            "section",
+            &sec.id,
+            "description",
+            &sec.description,
+        );
     }
     for q in &file.questions {
         for (field, text) in [("prompt", &q.prompt), ("help", &q.help), ("why", &q.why)] {
             check("questions", "question", &q.id, field, text);
         }
         for o in &q.options {
-            check("questions", "question", &q.id, &format!("option \"{}\" help", o.id), &o.help);
+            check(
+                "questions",
+                "question",
+                &q.id,
+                &format!("option \"{}\" help", o.id),
+                &o.help,
+            );
         }
     }
     for o in &file.outcomes {
-        for (field, text) in [
-            ("summary", &o.summary),
-            ("explanation", &o.explanation),
-        ] {
+        for (field, text) in [("summary", &o.summary), ("explanation", &o.explanation)] {
             check("outcomes", "outcome", &o.id, field, text);
         }
         if let Some(why) = &o.no_source {
@@ -1742,6 +1758,14 @@ fn check_prefill(
                 "question",
                 q.id(),
                 "has a prefill rule, but text questions cannot be pre-answered",
+            );
+        }
+        if q.is_info() {
+            cx.report(
+                "questions",
+                "question",
+                q.id(),
+                "has a prefill rule, but an information screen takes no answer",
             );
         }
         let options = rule

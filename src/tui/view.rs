@@ -147,13 +147,13 @@ fn wrapped<'a>(text: &str, width: usize, style: Style, indent: &str) -> Vec<Line
 /// questionnaires (and texts with no markup), light markup rendered for
 /// format 2 (paragraphs, bullets with a hanging indent, emphasis, links).
 pub(super) fn content<'a>(
-    q: &Questionnaire,
+    markup: bool,
     text: &str,
     width: usize,
     style: Style,
     indent: &str,
 ) -> Vec<Line<'a>> {
-    if !q.uses_markup() || !crate::markup::has_markup(text) {
+    if !markup || !crate::markup::has_markup(text) {
         return wrapped(text, width, style, indent);
     }
     let doc = crate::markup::parse(text);
@@ -180,7 +180,10 @@ fn wrap_spans<'a>(line: Line<'_>, width: usize, indent: &str, hang: usize) -> Ve
         if out.is_empty() {
             (vec![Span::raw(indent.to_string())], 0)
         } else {
-            (vec![Span::raw(format!("{indent}{}", " ".repeat(hang)))], hang)
+            (
+                vec![Span::raw(format!("{indent}{}", " ".repeat(hang)))],
+                hang,
+            )
         }
     };
     (current, used) = {
@@ -534,10 +537,22 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     .meta();
     lines.push(Line::raw(""));
     if !q.description.is_empty() {
-        lines.extend(wrapped(&q.description, width, Style::new(), " "));
+        lines.extend(content(
+            q.format_version >= 2,
+            &q.description,
+            width,
+            Style::new(),
+            " ",
+        ));
         lines.push(Line::raw(""));
     }
-    lines.extend(wrapped(&q.disclaimer, width, theme.dim(), " "));
+    lines.extend(content(
+        q.format_version >= 2,
+        &q.disclaimer,
+        width,
+        theme.dim(),
+        " ",
+    ));
     if let Some(dir) = &app.data_dir {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -573,11 +588,23 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
             theme.dim(),
         ));
     }
-    top.extend(content(q, &question.def.prompt, width, theme.accent(), " "));
+    top.extend(content(
+        q.uses_markup(),
+        &question.def.prompt,
+        width,
+        theme.accent(),
+        " ",
+    ));
     if question.is_info() && !question.def.help.is_empty() {
         // An information screen's text is its help: shown in full here.
         top.push(Line::raw(""));
-        top.extend(content(q, &question.def.help, width, Style::new(), " "));
+        top.extend(content(
+            q.uses_markup(),
+            &question.def.help,
+            width,
+            Style::new(),
+            " ",
+        ));
     }
     let tick = keys::label(Mode::Question, Action::Toggle);
     let confirm = keys::label(Mode::Question, Action::Confirm);
@@ -661,7 +688,13 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                     }
                 }
                 if sel && !opt.help.is_empty() {
-                    top.extend(content(q, &opt.help, width, theme.dim(), "         "));
+                    top.extend(content(
+                        q.uses_markup(),
+                        &opt.help,
+                        width,
+                        theme.dim(),
+                        "         ",
+                    ));
                 }
             }
             Row::NotSure => {
@@ -699,11 +732,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                 }
             }
             Row::Continue => {
-                top.push(selectable(
-                    sel,
-                    theme,
-                    vec![Span::raw("Continue ⏎")],
-                ));
+                top.push(selectable(sel, theme, vec![Span::raw("Continue ⏎")]));
             }
             Row::Estimate => {
                 let label = question
@@ -848,12 +877,7 @@ fn citation_lines(
         } else {
             format!("{pinpoint} — {title}")
         };
-        out.extend(bullet(
-            &name,
-            width,
-            Style::new(),
-            indent,
-        ));
+        out.extend(bullet(&name, width, Style::new(), indent));
         if !url.is_empty() {
             // Whole, on its own line: never wrapped, so terminals can open it.
             out.push(Line::from(vec![
@@ -869,22 +893,29 @@ fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'st
     let q = app.questionnaire();
     let def = &q.questions[qi].def;
     let mut out = Vec::new();
-    if !def.help.is_empty() {
-        out.extend(content(q, &def.help, width, Style::new(), " "));
+    // An information screen's help is its text, already shown in full.
+    if !def.help.is_empty() && !q.questions[qi].is_info() {
+        out.extend(content(
+            q.uses_markup(),
+            &def.help,
+            width,
+            Style::new(),
+            " ",
+        ));
     }
     if !def.why.is_empty() {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
         out.push(Line::styled(" Why we ask", theme.accent()));
-        out.extend(content(q, &def.why, width, Style::new(), " "));
+        out.extend(content(q.uses_markup(), &def.why, width, Style::new(), " "));
     }
     if let Some(e) = q.questions[qi].estimate()
         && !e.help.is_empty()
     {
         out.push(Line::raw(""));
         out.push(Line::styled(format!(" {}", e.label), theme.accent()));
-        out.extend(content(q, &e.help, width, Style::new(), " "));
+        out.extend(content(q.uses_markup(), &e.help, width, Style::new(), " "));
     }
     if !def.citations.is_empty() {
         if !out.is_empty() {
@@ -1071,10 +1102,22 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         }
         if open {
             let ind = "     ";
-            lines.extend(content(q, &outcome.def.summary, width, Style::new(), ind));
+            lines.extend(content(
+                q.uses_markup(),
+                &outcome.def.summary,
+                width,
+                Style::new(),
+                ind,
+            ));
             lines.push(Line::raw(""));
             if q.uses_markup() {
-                lines.extend(content(q, &outcome.def.explanation, width, Style::new(), ind));
+                lines.extend(content(
+                    q.uses_markup(),
+                    &outcome.def.explanation,
+                    width,
+                    Style::new(),
+                    ind,
+                ));
             } else {
                 for (k, para) in outcome.def.explanation.split("\n\n").enumerate() {
                     if k > 0 {
@@ -1155,7 +1198,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
             } else if let Some(why) = &outcome.def.no_source {
                 lines.push(Line::styled(format!("{ind}Sources: none"), theme.accent()));
-                lines.extend(content(q, why, width, Style::new(), ind));
+                lines.extend(content(q.uses_markup(), why, width, Style::new(), ind));
             }
             if !background {
                 let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
@@ -1177,7 +1220,13 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    lines.extend(wrapped(&q.meta.disclaimer, width, theme.dim(), " "));
+    lines.extend(content(
+        q.uses_markup(),
+        &q.meta.disclaimer,
+        width,
+        theme.dim(),
+        " ",
+    ));
     let h = area.height as usize;
     let base = if sel_end > h {
         (sel_end - h).min(sel_start)

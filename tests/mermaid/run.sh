@@ -22,7 +22,7 @@ for id in $("$aiact" questionnaires | cut -f1); do
     draw "$id" --questionnaire "$id"
     draw "$id-outcomes" --questionnaire "$id" --outcomes
 done
-for fixture in graph/labels valid/basic; do
+for fixture in graph/labels valid/basic valid/format2; do
     name="${fixture//\//-}"
     draw "$name" --questionnaire "$root/tests/fixtures/$fixture.ron"
     draw "$name-outcomes" --questionnaire "$root/tests/fixtures/$fixture.ron" --outcomes
@@ -34,6 +34,9 @@ done
     --answers "$root/tests/fixtures/cli/complete.answers.ron" < /dev/null > /dev/null
 "$aiact" --data-dir "$out/data" --today "$today" graph --session ci > "$out/session.mmd"
 "$aiact" --data-dir "$out/data" --today "$today" graph --session ci --outcomes > "$out/session-outcomes.mmd"
+# Format 2: sections as boxes, an information screen, conclusions as ends.
+draw example-format2 --questionnaire "$root/questionnaires/examples/ai-system-triage.ron"
+draw example-format2-outcomes --questionnaire "$root/questionnaires/examples/ai-system-triage.ron" --outcomes
 "$aiact" --data-dir "$out/data" --today "$today" new --name ci-shipped \
     --answers "$root/assets/answers/p1-open-llm.ron" < /dev/null > /dev/null
 "$aiact" --data-dir "$out/data" --today "$today" graph --session ci-shipped > "$out/session-shipped.mmd"
