@@ -64,7 +64,6 @@ use ratatui::text::{Line, Span};
 
 use crate::report::md_escape;
 
-
 /// Lines for the terminal app: one per paragraph and per bullet item (items
 /// start with "• "), an empty line between blocks. Emphasis adds
 /// [`Modifier::ITALIC`], strong [`Modifier::BOLD`]; a link is its text with

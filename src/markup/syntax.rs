@@ -2,7 +2,6 @@
 //! Kept free of rendering (and of ratatui) so the build script can check
 //! shipped questionnaires with it (`build.rs` includes this file by path).
 
-
 /// A parsed text: its blocks in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {

@@ -213,7 +213,12 @@ pub fn to_markdown(r: &Report) -> String {
         if question.section.is_some() && question.section != section {
             section = question.section;
             if let Some(k) = section {
-                let _ = writeln!(s, "{}### {}\n", if header { "\n" } else { "" }, md_escape(&q.sections[k].title));
+                let _ = writeln!(
+                    s,
+                    "{}### {}\n",
+                    if header { "\n" } else { "" },
+                    md_escape(&q.sections[k].title)
+                );
             }
             header = false;
         }
