@@ -11,6 +11,7 @@ pub mod cli;
 pub mod engine;
 pub mod env;
 pub mod error;
+pub mod messages;
 pub mod prefill;
 pub mod questionnaire;
 pub mod report;
