@@ -315,6 +315,8 @@ pub struct PresentWords {
     pub tick_to_see: String,
     pub type_to_see: String,
     pub highlight_to_see: String,
+    /// A label in quotation marks, as the language writes them.
+    pub quoted: String,
     pub these: String,
     pub this: String,
     pub next: String,

@@ -279,3 +279,35 @@ fn run_writes_a_german_report_for_a_german_questionnaire() {
         );
     }
 }
+
+#[test]
+fn german_footers_show_as_many_keys_as_english_ones_in_80_columns() {
+    use aiact::tui::keys::{MODES, table};
+    // How many footer hints fit: the app's footer puts two spaces after
+    // each, facilitator mode three.
+    let fitted = |m: &Messages, mode, gap: usize| {
+        let mut used = 1;
+        let mut n = 0;
+        for b in table(mode).iter().filter(|b| !b.hint.is_empty()) {
+            let piece = b.label.width() + 1 + b.hint_in(m).width() + gap;
+            if used + piece > 80 {
+                break;
+            }
+            used += piece;
+            n += 1;
+        }
+        n
+    };
+    for &lang in &messages::languages()[1..] {
+        let m = messages::for_language(lang);
+        for &mode in MODES {
+            for gap in [2, 3] {
+                let en = fitted(messages::english(), mode, gap);
+                assert!(
+                    fitted(m, mode, gap) >= en,
+                    "{lang}: the {mode:?} footer fits fewer keys than English"
+                );
+            }
+        }
+    }
+}

@@ -367,7 +367,10 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
         out.push(Line::styled(truncate(&hint, width), lk.quiet));
         return out;
     };
-    let quoted = |label: &str| format!("“{}”", truncate(label, width.saturating_sub(22)));
+    let quoted = |label: &str| {
+        let text = truncate(label, width.saturating_sub(22));
+        fill(&w.quoted, &[("text", &text)])
+    };
     let picked = match app.rows(qi).get(app.selected()) {
         _ if matches!(question.kind(), Kind::Multiple { .. }) => w.these.clone(),
         Some(Row::Option(o)) => quoted(&question.options[*o].label),
