@@ -12,6 +12,7 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod markup;
+pub mod messages;
 pub mod prefill;
 pub mod questionnaire;
 pub mod report;

@@ -214,29 +214,18 @@ pub fn clean_user_text(text: &str) -> String {
     out.trim().to_string()
 }
 
-/// "2 August 2026".
-pub fn long_date(d: jiff::civil::Date) -> String {
-    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
-}
-
-fn month_name(m: i8) -> &'static str {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    .get((m - 1) as usize)
-    .copied()
-    .unwrap_or("?")
+/// A date in words: `pattern` places `{day}`, `{month}` and `{year}`, and
+/// `months` names January to December, both from a message catalogue
+/// ("2 August 2026", "2. August 2026"). A missing month name shows as `?`.
+pub fn long_date(d: jiff::civil::Date, pattern: &str, months: &[String]) -> String {
+    let month = usize::try_from(d.month() - 1)
+        .ok()
+        .and_then(|m| months.get(m))
+        .map_or("?", String::as_str);
+    pattern
+        .replace("{day}", &d.day().to_string())
+        .replace("{month}", month)
+        .replace("{year}", &d.year().to_string())
 }
 
 #[cfg(test)]

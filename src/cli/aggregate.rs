@@ -228,7 +228,7 @@ fn write_markdown(
     let _ = writeln!(
         out,
         "- Assessment date: {}",
-        crate::report::long_date(today)
+        crate::messages::english().long_date(today)
     );
     if mixed {
         let _ = writeln!(

@@ -99,7 +99,7 @@ pub(super) fn diff(
             let _ = writeln!(
                 out,
                 "- Assessment date: {}",
-                crate::report::long_date(today)
+                crate::messages::english().long_date(today)
             );
             for (name, ev) in [(&na, &eva), (&nb, &evb)] {
                 if !ev.is_complete() {

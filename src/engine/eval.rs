@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::{Reason, Tri};
 use crate::answers::Answers;
+use crate::messages::{Messages, fill};
 use crate::questionnaire::{Cond, FIdx, QIdx, Questionnaire, Value};
 
 /// What is known about a question at evaluation time.
@@ -26,6 +27,8 @@ pub(crate) struct Evaluator<'a> {
     states: &'a [St],
     /// Whether to collect reasons; the what-if search needs only the truth.
     reasons: bool,
+    /// The words of reasons: the questionnaire's language.
+    words: &'static Messages,
     facts: RefCell<HashMap<FIdx, (Tri, Vec<Reason>)>>,
 }
 
@@ -42,6 +45,7 @@ impl<'a> Evaluator<'a> {
             values,
             states,
             reasons: true,
+            words: crate::messages::for_language(&q.meta.language),
             facts: RefCell::new(HashMap::new()),
         }
     }
@@ -175,7 +179,7 @@ impl<'a> Evaluator<'a> {
         let answer = self
             .answers
             .get(question.id())
-            .map(|a| question.describe(a))
+            .map(|a| question.describe_in(a, &self.words.engine.not_sure))
             .unwrap_or_default();
         Reason {
             question: Some(question.id().to_string()),
@@ -191,7 +195,10 @@ impl<'a> Evaluator<'a> {
             question: Some(question.id().to_string()),
             fact: None,
             answer: None,
-            text: format!("{}: not answered yet", question.short()),
+            text: fill(
+                &self.words.engine.not_answered_yet,
+                &[("question", &question.short())],
+            ),
         }
     }
 
@@ -213,11 +220,9 @@ impl<'a> Evaluator<'a> {
                 question: None,
                 fact: Some(fact.def.id.clone()),
                 answer: None,
-                text: fact
-                    .def
-                    .fails
-                    .clone()
-                    .unwrap_or_else(|| format!("Not so: {}", fact.def.holds)),
+                text: fact.def.fails.clone().unwrap_or_else(|| {
+                    fill(&self.words.engine.not_so, &[("fact", &fact.def.holds)])
+                }),
             }],
             // Unknown: say which answers are missing or unsure.
             Tri::Unknown => inner,

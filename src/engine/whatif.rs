@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::{OutcomeResult, Status, evaluate_resolved, resolve_answers};
 use crate::answers::{Answer, Answers};
+use crate::messages::{Messages, fill};
 use crate::questionnaire::{Cond, Kind, Question, Questionnaire, Routing, Value};
-use crate::text::long_date;
 
 /// One answer change and what it would do to one outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -116,10 +116,10 @@ impl Relevance {
     }
 }
 
-/// A candidate answer and how to say it ("If you …").
+/// A candidate answer and how to say it: the change completes "If you …".
 struct Candidate {
     answer: Answer,
-    phrase: String,
+    change: String,
 }
 
 /// Finds, for every outcome, the single answer changes on the current path
@@ -139,6 +139,7 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
         base_on_path[qi] = true;
     }
     let constants = compared_constants(q);
+    let m = crate::messages::for_language(&q.meta.language);
     // (outcome index, path position, candidate order, flip): the last ties of the ranking.
     let mut found: Vec<(usize, usize, usize, Flip)> = Vec::new();
     let mut order = 0usize;
@@ -148,7 +149,7 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
         let current = answers.get(&id);
         let current_value = values[qi].clone();
         let mut tried: Vec<Value> = Vec::new();
-        for cand in candidates(question, current, &constants[qi]) {
+        for cand in candidates(question, current, &constants[qi], m) {
             let Ok(value) = question.resolve(&cand.answer) else {
                 continue;
             };
@@ -169,11 +170,7 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
             let disruption = after.path.iter().filter(|&&i| !base_on_path[i]).count()
                 + base.path.len()
                 - after.path.iter().filter(|&&i| base_on_path[i]).count();
-            let change = cand
-                .phrase
-                .strip_prefix("If you ")
-                .unwrap_or(&cand.phrase)
-                .to_string();
+            let change = cand.change.clone();
             for (oi, (was, now)) in base_by_outcome.iter().zip(&after_by_outcome).enumerate() {
                 if was == now {
                     continue;
@@ -182,7 +179,7 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
                 let (after_status, from_after) = now.map_or((None, None), |(s, d)| (Some(s), d));
                 let outcome = &q.outcomes[oi];
                 let date = before.is_some() && after_status.is_some() && from_before != from_after;
-                let consequence = consequence(before, after_status, from_before, from_after);
+                let consequence = consequence(before, after_status, from_before, from_after, m);
                 let title = &outcome.def.title;
                 let group = &q.groups[outcome.group];
                 found.push((
@@ -197,7 +194,14 @@ pub fn what_if(q: &Questionnaire, answers: &Answers, today: Date) -> Vec<Flip> {
                         after: after_status,
                         from_before,
                         from_after,
-                        text: format!("{}, {title} {consequence}", cand.phrase),
+                        text: fill(
+                            &m.engine.flip,
+                            &[
+                                ("change", &change),
+                                ("title", title),
+                                ("consequence", &consequence),
+                            ],
+                        ),
                         change: change.clone(),
                         consequence,
                         relevance: Relevance {
@@ -250,11 +254,21 @@ impl<'a> FlipGroup<'a> {
         let title = q
             .outcome(&first.outcome)
             .map_or(first.outcome.as_str(), |o| o.def.title.as_str());
-        format!(
-            "If you {} (or {others} other answer{} to “{short}”), {title} {}",
-            first.change,
-            if others == 1 { "" } else { "s" },
-            first.consequence
+        let w = &crate::messages::for_language(&q.meta.language).engine;
+        let template = if others == 1 {
+            &w.flip_others_one
+        } else {
+            &w.flip_others_other
+        };
+        fill(
+            template,
+            &[
+                ("change", &first.change),
+                ("n", &others),
+                ("question", &short),
+                ("title", &title),
+                ("consequence", &first.consequence),
+            ],
         )
     }
 }
@@ -297,35 +311,54 @@ fn consequence(
     after: Option<Status>,
     from_before: Option<Date>,
     from_after: Option<Date>,
+    m: &Messages,
 ) -> String {
+    let w = &m.engine;
     if before.is_some() && before == after {
         // Only the date moves.
+        let provisional = after == Some(Status::Provisional);
         let when = match (from_after, from_before) {
-            (Some(a), Some(b)) => format!("from {} instead of {}", long_date(a), long_date(b)),
-            (Some(a), None) => format!("only from {}", long_date(a)),
-            (None, Some(b)) => format!("without waiting for {}", long_date(b)),
-            (None, None) => String::new(),
+            (Some(a), Some(b)) => fill(
+                &w.from_instead_of,
+                &[("date", &m.long_date(a)), ("old", &m.long_date(b))],
+            ),
+            (Some(a), None) => fill(&w.only_from, &[("date", &m.long_date(a))]),
+            (None, Some(b)) => fill(&w.without_waiting, &[("date", &m.long_date(b))]),
+            (None, None) => {
+                return if provisional {
+                    &w.might_apply
+                } else {
+                    &w.would_apply
+                }
+                .clone();
+            }
         };
-        let verb = if after == Some(Status::Provisional) {
-            "might apply"
+        let verb = if provisional {
+            &w.might_apply_when
         } else {
-            "would apply"
+            &w.would_apply_when
         };
-        return format!("{verb} {when}").trim_end().to_string();
+        return fill(verb, &[("when", &when)]);
     }
     match (before, after) {
-        (Some(Status::Applies), None) => "would no longer apply",
-        (_, None) => "would not apply",
-        (_, Some(Status::Applies)) => "would apply",
-        (_, Some(Status::Provisional)) => "would become provisional",
+        (Some(Status::Applies), None) => &w.would_no_longer_apply,
+        (_, None) => &w.would_not_apply,
+        (_, Some(Status::Applies)) => &w.would_apply,
+        (_, Some(Status::Provisional)) => &w.would_become_provisional,
     }
-    .to_string()
+    .clone()
 }
 
 /// The answers worth trying for one question.
-fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) -> Vec<Candidate> {
+fn candidates(
+    question: &Question,
+    current: Option<&Answer>,
+    constants: &[f64],
+    m: &Messages,
+) -> Vec<Candidate> {
+    let w = &m.engine;
     let short = question.short();
-    let answered = |label: &str| format!("If you answered “{label}” to “{short}”");
+    let answered = |label: &str| fill(&w.answered, &[("answer", &label), ("question", &short)]);
     let mut out = Vec::new();
     match question.kind() {
         // An information screen has no answer to change.
@@ -334,10 +367,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
             for o in &question.options {
                 out.push(Candidate {
                     answer: Answer::Choice(o.id.clone()),
-                    phrase: o
-                        .what_if
-                        .as_ref()
-                        .map_or_else(|| answered(&o.label), |w| format!("If you {w}")),
+                    change: o.what_if.clone().unwrap_or_else(|| answered(&o.label)),
                 });
             }
         }
@@ -347,9 +377,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
                 _ => Vec::new(),
             };
             let named = |o: &crate::questionnaire::ChoiceDef| {
-                o.what_if
-                    .as_ref()
-                    .map_or_else(|| answered(&o.label), |w| format!("If you {w}"))
+                o.what_if.clone().unwrap_or_else(|| answered(&o.label))
             };
             for o in &question.options {
                 if ticked.contains(&o.id) {
@@ -357,7 +385,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
                         ticked.iter().filter(|t| **t != o.id).cloned().collect();
                     out.push(Candidate {
                         answer: Answer::Choices(rest),
-                        phrase: format!("If you had not ticked “{}” in “{short}”", o.label),
+                        change: fill(&w.not_ticked, &[("option", &o.label), ("question", &short)]),
                     });
                     continue;
                 }
@@ -366,7 +394,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
                     // option is refused (a minimum of one).
                     out.push(Candidate {
                         answer: Answer::Choices(vec![o.id.clone()]),
-                        phrase: named(o),
+                        change: named(o),
                     });
                 }
                 if !o.exclusive && !ticked.is_empty() {
@@ -381,13 +409,18 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
                         .cloned()
                         .collect();
                     ids.push(o.id.clone());
-                    let phrase = o.what_if.as_ref().map_or_else(
-                        || format!("If you also ticked “{}” in “{short}”", o.label),
-                        |w| format!("If you also {w}"),
+                    let change = o.what_if.as_ref().map_or_else(
+                        || {
+                            fill(
+                                &w.also_ticked,
+                                &[("option", &o.label), ("question", &short)],
+                            )
+                        },
+                        |phrase| fill(&w.also, &[("change", phrase)]),
                     );
                     out.push(Candidate {
                         answer: Answer::Choices(ids),
-                        phrase,
+                        change,
                     });
                 }
             }
@@ -401,7 +434,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
                 };
                 out.push(Candidate {
                     answer: Answer::Number(text),
-                    phrase: answered(&shown),
+                    change: answered(&shown),
                 });
             }
         }
@@ -410,7 +443,7 @@ fn candidates(question: &Question, current: Option<&Answer>, constants: &[f64]) 
     if question.not_sure {
         out.push(Candidate {
             answer: Answer::NotSure,
-            phrase: answered("not sure"),
+            change: answered(&w.not_sure),
         });
     }
     out

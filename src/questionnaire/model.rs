@@ -246,6 +246,13 @@ impl Question {
 
     /// The answer in the content's words, for reasons and reports.
     pub fn describe(&self, answer: &Answer) -> String {
+        self.describe_in(answer, "not sure")
+    }
+
+    /// [`Self::describe`] with the words for "not sure" from a message
+    /// catalogue: options, numbers and text are the content's own words,
+    /// but "not sure" is the app's.
+    pub fn describe_in(&self, answer: &Answer, not_sure: &str) -> String {
         match answer {
             Answer::Choice(id) => self
                 .option_index(id)
@@ -263,7 +270,7 @@ impl Question {
                 _ => t.clone(),
             },
             Answer::Text(t) => t.clone(),
-            Answer::NotSure => "not sure".to_string(),
+            Answer::NotSure => not_sure.to_string(),
         }
     }
 }

@@ -165,6 +165,7 @@ pub fn compile(
     // A question's own options are moved (not copied) into the model: after
     // this, `QuestionDef::options` is empty and `Question::options` has them.
     let mut options: Vec<Vec<ChoiceDef>> = Vec::with_capacity(file.questions.len());
+    let (yes, no) = yes_no(&file.language);
     for q in file.questions.iter_mut() {
         let mut opts = Vec::new();
         if let Some(set) = &q.option_set {
@@ -199,7 +200,7 @@ pub fn compile(
                         "is YesNo, whose options yes and no are implied; remove its options",
                     );
                 }
-                opts = vec![implied("yes", "Yes"), implied("no", "No")];
+                opts = vec![implied("yes", yes), implied("no", no)];
             }
             Kind::Info => {
                 if !v2 {
@@ -912,6 +913,19 @@ fn routes_to_end(q: &Question) -> bool {
             Routing::Goto(t) => ends(t),
             Routing::Routes(rs) => rs.iter().any(|(_, t)| ends(t)),
         }
+}
+
+/// The labels of a YesNo question's implied options in the questionnaire's
+/// language: the app's words, like those in `assets/messages` (this module is
+/// also compiled by `build.rs`, so it cannot read the catalogues; a test in
+/// `messages` checks that every catalogue language has its pair here).
+pub fn yes_no(language: &str) -> (&'static str, &'static str) {
+    let primary = language.trim().split(['-', '_']).next().unwrap_or_default();
+    if primary.eq_ignore_ascii_case("de") {
+        ("Ja", "Nein")
+    } else {
+        ("Yes", "No")
+    }
 }
 
 fn implied(id: &str, label: &str) -> ChoiceDef {

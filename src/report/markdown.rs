@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{Report, long_date, when_text};
+use super::{Report, when_text};
 use crate::engine::{Status, effective_answers};
+use crate::messages::fill;
 
 /// Escapes text for inline Markdown: table pipes, HTML and Markdown syntax.
 /// Newlines become spaces; control characters become visible escapes.
@@ -98,6 +99,8 @@ fn md_url(url: &str) -> String {
 pub fn to_markdown(r: &Report) -> String {
     let q = r.q;
     let today = r.ev.today;
+    let m = r.messages();
+    let w = &m.report;
     let mut s = String::new();
     let title = match r.session {
         Some(info) if !info.name.is_empty() => {
@@ -106,39 +109,54 @@ pub fn to_markdown(r: &Report) -> String {
         _ => md_escape(&q.meta.title),
     };
     let _ = writeln!(s, "# {title}\n");
-    let _ = writeln!(s, "- Assessment date: {}", long_date(today));
+    let date = m.long_date(today);
+    let _ = writeln!(s, "- {}", fill(&w.assessment_date, &[("date", &date)]));
     let _ = writeln!(
         s,
-        "- Questionnaire: {} ({}), version {}",
-        md_escape(&q.meta.title),
-        md_escape(&q.meta.id),
-        md_escape(&q.meta.version)
+        "- {}",
+        fill(
+            &w.questionnaire,
+            &[
+                ("title", &md_escape(&q.meta.title)),
+                ("id", &md_escape(&q.meta.id)),
+                ("version", &md_escape(&q.meta.version))
+            ]
+        )
     );
-    let _ = writeln!(s, "- Legal basis: {}", md_escape(&q.meta.legal_basis));
-    let _ = writeln!(s, "- Content checked as of: {}", md_escape(&q.meta.as_of));
+    let basis = md_escape(&q.meta.legal_basis);
+    let _ = writeln!(s, "- {}", fill(&w.legal_basis, &[("text", &basis)]));
+    let as_of = md_escape(&q.meta.as_of);
+    let _ = writeln!(s, "- {}", fill(&w.as_of, &[("date", &as_of)]));
     if let Some(info) = r.session {
         let _ = writeln!(
             s,
-            "- Session created {}, last changed {}",
-            md_escape(&info.created),
-            md_escape(&info.updated)
+            "- {}",
+            fill(
+                &w.session_dates,
+                &[
+                    ("created", &md_escape(&info.created)),
+                    ("updated", &md_escape(&info.updated))
+                ]
+            )
         );
     }
-    let _ = writeln!(s, "- Made with aiact {}", env!("CARGO_PKG_VERSION"));
+    let version = env!("CARGO_PKG_VERSION");
+    let _ = writeln!(s, "- {}", fill(&w.made_with, &[("version", &version)]));
     if !r.ev.is_complete() {
-        let _ = writeln!(
-            s,
-            "\n> **Incomplete assessment.** Outcomes marked *provisional* depend on questions not answered yet."
-        );
+        let _ = writeln!(s, "\n> {}", w.incomplete);
     }
     let _ = writeln!(s, "\n> {}\n", md_escape(&q.meta.disclaimer));
 
     // Summary table.
-    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "## {}\n", w.summary);
     if !r.has_results() {
-        let _ = writeln!(s, "No outcome applies.\n");
+        let _ = writeln!(s, "{}\n", w.no_outcome);
     } else {
-        let _ = writeln!(s, "| Outcome | Kind | Status | When |");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            w.col_outcome, w.col_kind, w.col_status, w.col_when
+        );
         let _ = writeln!(s, "|---|---|---|---|");
         for (g, items) in r.grouped() {
             for o in items {
@@ -148,8 +166,8 @@ pub fn to_markdown(r: &Report) -> String {
                     "| {} | {} | {} | {} |",
                     md_escape(&def.title),
                     md_escape(&q.groups[g].title),
-                    status_word(o.status),
-                    when_text(o.applies_from, today)
+                    m.status(o.status),
+                    when_text(o.applies_from, today, m)
                 );
             }
         }
@@ -161,9 +179,9 @@ pub fn to_markdown(r: &Report) -> String {
         for o in items {
             let def = &q.outcomes[o.index].def;
             let marker = if o.status == Status::Provisional {
-                " (provisional)"
+                format!(" ({})", w.provisional)
             } else {
-                ""
+                String::new()
             };
             let _ = writeln!(s, "### {}{marker}\n", md_escape(&def.title));
             let _ = writeln!(
@@ -173,24 +191,26 @@ pub fn to_markdown(r: &Report) -> String {
                 md_inline(q, &def.summary)
             );
             let _ = writeln!(s, "{}\n", md_blocks(q, &def.explanation));
-            let _ = writeln!(s, "- **When:** {}", when_text(o.applies_from, today));
+            let when = when_text(o.applies_from, today, m);
+            let _ = writeln!(s, "- **{}:** {when}", w.when);
             if !o.reasons.is_empty() {
                 let label = if o.status == Status::Provisional {
-                    "Depends on"
+                    &w.depends_on
                 } else {
-                    "Because"
+                    &w.because
                 };
                 let _ = writeln!(s, "- **{label}:**");
                 for reason in &o.reasons {
                     let _ = writeln!(s, "  - {}", md_escape(&reason.text));
                 }
             }
-            sources(&mut s, q, def);
+            sources(&mut s, q, def, w);
             if let Some(info) = r.session
                 && let Some((_, status, note)) =
                     info.follow_up.iter().find(|(id, _, _)| id == &def.id)
             {
-                let mut line = format!("- **Follow-up:** {}", md_escape(status));
+                let status = md_escape(m.progress_words(status));
+                let mut line = format!("- **{}:** {status}", w.follow_up);
                 if !note.is_empty() {
                     let _ = write!(line, " — {}", md_escape(note));
                 }
@@ -200,7 +220,7 @@ pub fn to_markdown(r: &Report) -> String {
         }
     }
 
-    let _ = writeln!(s, "## Answers\n");
+    let _ = writeln!(s, "## {}\n", w.answers);
     let effective = effective_answers(q, r.answers, r.ev);
     let mut section: Option<usize> = None;
     let mut header = false;
@@ -223,19 +243,20 @@ pub fn to_markdown(r: &Report) -> String {
             header = false;
         }
         if !header {
-            let _ = writeln!(s, "| Question | Answer |");
+            let _ = writeln!(s, "| {} | {} |", w.col_question, w.col_answer);
             let _ = writeln!(s, "|---|---|");
             header = true;
         }
         let answer = effective.get(question.id()).map_or_else(
-            || "*not answered*".to_string(),
-            |a| md_escape(&question.describe(a)),
+            || format!("*{}*", w.not_answered),
+            |a| md_escape(&question.describe_in(a, &m.engine.not_sure)),
         );
         let mut cell = answer;
         if let Some(info) = r.session
             && let Some((_, note)) = info.notes.iter().find(|(id, _)| id == question.id())
         {
-            let _ = write!(cell, " — note: {}", md_escape(note));
+            let note = md_escape(note);
+            let _ = write!(cell, " — {}", fill(&w.note, &[("note", &note)]));
         }
         let _ = writeln!(s, "| {} | {} |", md_inline(q, &question.def.prompt), cell);
     }
@@ -243,7 +264,7 @@ pub fn to_markdown(r: &Report) -> String {
         what_if_section(&mut s, r, flips);
     }
     background_sections(&mut s, r);
-    let _ = writeln!(s, "\n---\n\n*{}*", md_escape(&q.meta.disclaimer));
+    let _ = writeln!(s, "\n---\n\n*{}*", md_inline(q, &q.meta.disclaimer));
     s
 }
 
@@ -252,6 +273,7 @@ pub fn to_markdown(r: &Report) -> String {
 /// words, dates or reasons: these outcomes are context, not results.
 fn background_sections(s: &mut String, r: &Report) {
     let q = r.q;
+    let w = &r.messages().report;
     for (g, items) in r.background() {
         let group = &q.groups[g];
         let _ = writeln!(s, "\n## {}\n", md_escape(&group.title));
@@ -261,9 +283,9 @@ fn background_sections(s: &mut String, r: &Report) {
         for o in items {
             let def = &q.outcomes[o.index].def;
             let _ = writeln!(s, "### {}\n", md_escape(&def.title));
-            let _ = writeln!(s, "{}\n", md_escape(&def.summary));
-            let _ = writeln!(s, "{}\n", md_paragraphs(&def.explanation));
-            sources(s, q, def);
+            let _ = writeln!(s, "{}\n", md_inline(q, &def.summary));
+            let _ = writeln!(s, "{}\n", md_blocks(q, &def.explanation));
+            sources(s, q, def, w);
             s.push('\n');
         }
     }
@@ -274,14 +296,21 @@ fn sources(
     s: &mut String,
     q: &crate::questionnaire::Questionnaire,
     def: &crate::questionnaire::schema::OutcomeDef,
+    w: &crate::messages::ReportWords,
 ) {
     if let Some(why) = &def.no_source
         && def.citations.is_empty()
     {
-        let _ = writeln!(s, "- **Sources:** none — {}", md_inline(q, why));
+        let _ = writeln!(
+            s,
+            "- **{}:** {} — {}",
+            w.sources,
+            w.sources_none,
+            md_inline(q, why)
+        );
         return;
     }
-    let _ = writeln!(s, "- **Sources:**");
+    let _ = writeln!(s, "- **{}:**", w.sources);
     for c in &def.citations {
         let (title, pinpoint, url) = q.cite(c);
         // A non-legal source may have no pinpoint (format 2).
@@ -304,19 +333,17 @@ fn sources(
 /// ranks, and lists its changes in rank order.
 fn what_if_section(s: &mut String, r: &Report, flips: &[crate::engine::Flip]) {
     let q = r.q;
-    let _ = writeln!(s, "\n## What would change this\n");
+    let w = &r.messages().report;
+    let _ = writeln!(s, "\n## {}\n", w.what_would_change);
     let decisive: Vec<_> = flips
         .iter()
         .filter(|f| f.is_decisive() && !f.relevance.background)
         .collect();
     if decisive.is_empty() {
-        let _ = writeln!(s, "No single answer change would change an outcome.");
+        let _ = writeln!(s, "{}", w.no_change_would);
         return;
     }
-    let _ = writeln!(
-        s,
-        "Single answer changes that would change an outcome, what matters most first: dates, then changes that keep what you assessed, outcomes in the order of their groups, and changes that leave the rest of your answers as they are. Changes that would only leave an outcome open (a new question to answer) are not listed; the JSON report has them all.\n"
-    );
+    let _ = writeln!(s, "{}\n", w.what_if_intro);
     // (outcome, consequence) → flips, in order of first appearance.
     let mut groups: Vec<((&str, &str), Vec<&crate::engine::Flip>)> = Vec::new();
     for f in decisive {
@@ -332,9 +359,14 @@ fn what_if_section(s: &mut String, r: &Report, flips: &[crate::engine::Flip]) {
             .map_or_else(|| outcome.to_string(), |o| o.def.title.clone());
         let _ = writeln!(
             s,
-            "**{}** {} if you:\n",
-            md_escape(&title),
-            md_escape(consequence)
+            "{}\n",
+            fill(
+                &w.what_if_outcome,
+                &[
+                    ("title", &format!("**{}**", md_escape(&title))),
+                    ("consequence", &md_escape(consequence))
+                ]
+            )
         );
         // Numbers flip on whole stretches: one line per question, where its
         // first value ranks, with the sample values that were tried.
@@ -366,15 +398,20 @@ fn what_if_section(s: &mut String, r: &Report, flips: &[crate::engine::Flip]) {
             };
             let list = match values.as_slice() {
                 [one] => one.clone(),
-                [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+                [rest @ .., last] => format!("{} {} {last}", rest.join(", "), w.or),
                 [] => continue,
             };
+            let values = format!("{}{}", md_escape(&list), md_escape(&unit));
             let _ = writeln!(
                 s,
-                "- answered “{}” with a value such as {}{}",
-                md_escape(question.short()),
-                md_escape(&list),
-                md_escape(&unit)
+                "- {}",
+                fill(
+                    &w.what_if_number,
+                    &[
+                        ("question", &md_escape(question.short())),
+                        ("values", &values)
+                    ]
+                )
             );
         }
         s.push('\n');
@@ -385,13 +422,6 @@ fn what_if_section(s: &mut String, r: &Report, flips: &[crate::engine::Flip]) {
 /// and controls are dropped instead.
 fn code_span(text: &str) -> String {
     crate::text::printable_line(text).replace('`', "")
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Applies => "applies",
-        Status::Provisional => "provisional",
-    }
 }
 
 #[cfg(test)]

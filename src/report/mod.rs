@@ -16,11 +16,9 @@ pub use json::to_json;
 pub use markdown::{md_escape, to_markdown};
 pub use model_card::to_model_card;
 
-/// Dates in words, shared with the engine's what-if sentences.
-pub use crate::text::long_date;
-
 use crate::answers::Answers;
 use crate::engine::{Evaluation, Flip, OutcomeResult};
+use crate::messages::{Messages, fill};
 use crate::questionnaire::Questionnaire;
 
 /// The JSON schema version; later versions add fields, never rename them.
@@ -50,6 +48,12 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
+    /// The words of the report: the catalogue of the questionnaire's
+    /// language, so a German questionnaire gets German headings.
+    pub fn messages(&self) -> &'static Messages {
+        crate::messages::for_language(&self.q.meta.language)
+    }
+
     pub fn new(q: &'a Questionnaire, answers: &'a Answers, ev: &'a Evaluation) -> Self {
         Report {
             q,
@@ -96,19 +100,21 @@ impl<'a> Report<'a> {
     }
 }
 
-/// When an outcome applies, relative to the assessment date.
-pub fn when_text(applies_from: Option<Date>, today: Date) -> String {
+/// When an outcome applies, relative to the assessment date, in the
+/// words of the catalogue `m`.
+pub fn when_text(applies_from: Option<Date>, today: Date, m: &Messages) -> String {
+    let r = &m.report;
     match applies_from {
-        None => "applies now".to_string(),
-        Some(d) if d <= today => format!("applies since {}", long_date(d)),
+        None => r.applies_now.clone(),
+        Some(d) if d <= today => fill(&r.applies_since, &[("date", &m.long_date(d))]),
         Some(d) => {
             let days = (d - today).get_days();
-            format!(
-                "applies from {} (in {} day{})",
-                long_date(d),
-                days,
-                if days == 1 { "" } else { "s" }
-            )
+            let template = if days == 1 {
+                &r.applies_from_one
+            } else {
+                &r.applies_from_other
+            };
+            fill(template, &[("date", &m.long_date(d)), ("n", &days)])
         }
     }
 }

@@ -15,6 +15,7 @@ use super::keys::{self, Action, Mode};
 use crate::answers::{Answer, Answers, parse_number};
 use crate::engine::{Change, Evaluation, Flip, evaluate, what_if};
 use crate::env::Clock;
+use crate::messages::fill;
 use crate::questionnaire::schema::Kind;
 use crate::questionnaire::{Header, QIdx, Questionnaire};
 use crate::report::{Report, to_markdown};
@@ -675,14 +676,15 @@ impl App {
 
     /// The "saved" mark: what the user is told about persistence.
     pub fn saved_mark(&self) -> (&'static str, bool) {
+        let w = &self.messages().app;
         if !self.persistence {
-            ("not saved", false)
+            (&w.not_saved, false)
         } else if self.save_error.is_some() {
-            ("✗ NOT SAVED", false)
+            (&w.save_failed, false)
         } else if self.saved_seq >= self.save_seq {
-            ("✓ saved", true)
+            (&w.saved, true)
         } else {
-            ("saving…", true)
+            (&w.saving, true)
         }
     }
 
@@ -863,7 +865,7 @@ impl App {
                 }
             }
             Msg::SaveFailed(why) => {
-                self.status = Some(format!("Could not save: {why}"));
+                self.status = Some(fill(&self.messages().app.could_not_save, &[("why", &why)]));
                 self.save_error = Some(why);
                 self.failed_seq = self.save_seq;
             }
@@ -871,20 +873,36 @@ impl App {
                 // Saving the draft anywhere else could overwrite another
                 // session: this assessment stays unsaved, and says so.
                 self.persistence = false;
-                self.status = Some(format!(
-                    "Could not create the session file: {why}. This assessment is not saved."
+                self.status = Some(fill(
+                    &self.messages().app.could_not_create,
+                    &[("why", &why)],
                 ));
                 self.create_failed = Some(format!("its file could not be created: {why}"));
             }
-            Msg::Exported(Ok(path)) => self.status = Some(format!("Report written to {path}")),
-            Msg::Exported(Err(why)) => self.status = Some(format!("Could not export: {why}")),
+            Msg::Exported(Ok(path)) => {
+                self.status = Some(fill(
+                    &self.messages().app.report_written,
+                    &[("path", &path)],
+                ))
+            }
+            Msg::Exported(Err(why)) => {
+                self.status = Some(fill(
+                    &self.messages().app.could_not_export,
+                    &[("why", &why)],
+                ))
+            }
             Msg::Created(stored) => {
                 // The store may have added `-2` to the name; all else is ours.
                 self.session.name = stored.name.clone();
-                self.status = Some(format!("Saving as “{}”.", self.session.name));
+                self.status = Some(fill(
+                    &self.messages().app.saving_as,
+                    &[("name", &self.session.name)],
+                ));
             }
             Msg::Opened(opened) => self.open(*opened),
-            Msg::OpenFailed(why) => self.status = Some(format!("Could not open it: {why}")),
+            Msg::OpenFailed(why) => {
+                self.status = Some(fill(&self.messages().app.could_not_open, &[("why", &why)]))
+            }
             Msg::Sessions(list) => {
                 self.sessions = list;
                 let n = self.choices.len() + self.sessions.len();
@@ -1108,7 +1126,7 @@ impl App {
                 if !self.answered_path().is_empty() {
                     self.focus = Focus::Answers;
                 } else {
-                    self.status = Some("No answers yet to go back to.".into());
+                    self.status = Some(self.messages().app.no_answers_yet.clone());
                 }
             }
             Action::ToggleHelpPanel => {
@@ -1123,8 +1141,7 @@ impl App {
                     let existing = self.note(id).unwrap_or_default().to_string();
                     self.overlay = Some(Overlay::Note(LineInput::new(&existing)));
                 } else {
-                    self.status =
-                        Some("Answer this question first: a note is kept with its answer.".into());
+                    self.status = Some(self.messages().app.answer_first.clone());
                 }
             }
             Action::ShowResults => self.enter_results(),
@@ -1219,10 +1236,12 @@ impl App {
             Some(Row::Field) if !self.editing => self.editing = true,
             _ => {
                 if self.is_multiple(qi) && !self.ticked.iter().any(|t| *t) {
-                    self.error = Some(format!(
-                        "Tick at least one option with {}, then press {}.",
-                        keys::label(Mode::Question, Action::Toggle),
-                        keys::label(Mode::Question, Action::Confirm)
+                    self.error = Some(fill(
+                        &self.messages().app.tick_one,
+                        &[
+                            ("tick", &keys::label(Mode::Question, Action::Toggle)),
+                            ("confirm", &keys::label(Mode::Question, Action::Confirm)),
+                        ],
                     ));
                     return;
                 }
@@ -1320,7 +1339,7 @@ impl App {
                 match path.iter().position(|&q| q == qi) {
                     Some(0) => {
                         if !self.has_start {
-                            self.status = Some("This is the first question.".into());
+                            self.status = Some(self.messages().app.first_question.clone());
                         } else {
                             self.screen = Screen::Start;
                             self.editing = false;
@@ -1349,8 +1368,8 @@ impl App {
             Action::Confirm => {
                 if self.field.text().trim().is_empty() {
                     self.error = Some(match self.choices[self.qi].questions[qi].kind() {
-                        Kind::Number { .. } => "Type a number, for example 3e24 or 1.5B.".into(),
-                        _ => "Type an answer first.".into(),
+                        Kind::Number { .. } => self.messages().app.type_number.clone(),
+                        _ => self.messages().app.type_answer.clone(),
                     });
                     return;
                 }
@@ -1390,8 +1409,8 @@ impl App {
                     if self.session.set_note(&id, input.text(), now) {
                         self.request_save();
                         self.status = Some(match self.note(&id) {
-                            Some(_) => "Note kept.".into(),
-                            None => "Note removed.".into(),
+                            Some(_) => self.messages().app.note_kept.clone(),
+                            None => self.messages().app.note_removed.clone(),
                         });
                     }
                 }
@@ -1434,9 +1453,9 @@ impl App {
                         self.selected = 0;
                         self.editing = true;
                         self.error = None;
-                        self.status = Some(format!(
-                            "Estimate filled in: check it and press {}.",
-                            keys::label(Mode::Input, Action::Confirm)
+                        self.status = Some(fill(
+                            &self.messages().app.estimate_filled,
+                            &[("key", &keys::label(Mode::Input, Action::Confirm))],
                         ));
                     }
                     Err(e) => {
@@ -1501,7 +1520,7 @@ impl App {
             value *= n;
         }
         if !value.is_finite() {
-            return Err("the estimate is too large to be a number".into());
+            return Err(self.messages().app.estimate_too_large.clone());
         }
         Ok(format!("{value:e}"))
     }
@@ -1521,7 +1540,7 @@ impl App {
             }
             Action::Cancel => {
                 self.overlay = None;
-                self.status = Some("Kept the old answer.".into());
+                self.status = Some(self.messages().app.kept_old.clone());
             }
             _ => {}
         }
@@ -1556,9 +1575,9 @@ impl App {
             Action::AllWhatIf => {
                 self.all_flips = !self.all_flips;
                 self.status = Some(if self.all_flips {
-                    "Showing every answer change that would change an outcome.".into()
+                    self.messages().app.showing_all.clone()
                 } else {
-                    "Showing the most relevant answer changes first.".into()
+                    self.messages().app.showing_relevant.clone()
                 });
             }
             Action::CycleStatus => {
@@ -1567,9 +1586,7 @@ impl App {
                         .questionnaire()
                         .is_background(self.ev.outcomes[i].index)
                 {
-                    self.status = Some(
-                        "Background items are for reading: they have no follow-up status.".into(),
-                    );
+                    self.status = Some(self.messages().app.background_no_status.clone());
                 } else if let Some(&i) = items.get(self.result_selected) {
                     let id = self.choices[self.qi].outcomes[self.ev.outcomes[i].index]
                         .id()
@@ -1601,8 +1618,14 @@ impl App {
                     // The status word first, so a narrow footer cuts the title, not it.
                     let key = keys::label(Mode::Results, Action::CycleStatus);
                     self.status = Some(match next {
-                        Some(p) => format!("Follow-up set to {}: {title}", p.words()),
-                        None => format!("Follow-up cleared ({key} sets it again): {title}"),
+                        Some(p) => fill(
+                            &self.messages().app.follow_up_set,
+                            &[("status", &self.messages().progress(p)), ("title", &title)],
+                        ),
+                        None => fill(
+                            &self.messages().app.follow_up_cleared,
+                            &[("key", &key), ("title", &title)],
+                        ),
                     });
                     self.request_save();
                 }

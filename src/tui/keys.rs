@@ -4,6 +4,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::messages::Messages;
+
 /// What the user can ask for. Both the vocabulary of the key tables and what
 /// [`super::App::update`] consumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,22 @@ impl Mode {
             Mode::PresentResults => "Presenting the results",
         }
     }
+
+    /// The help overlay's title for this mode in the catalogue's language.
+    pub fn title_in(self, m: &Messages) -> &str {
+        let t = &m.modes;
+        match self {
+            Mode::Start => &t.start,
+            Mode::Question => &t.question,
+            Mode::Input => &t.input,
+            Mode::Answers => &t.answers,
+            Mode::Results => &t.results,
+            Mode::Confirm => &t.confirm,
+            Mode::Help => &t.help,
+            Mode::Present => &t.present,
+            Mode::PresentResults => &t.present_results,
+        }
+    }
 }
 
 type Key = (KeyCode, KeyModifiers);
@@ -92,6 +110,8 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 /// One binding: the keys, how the help names them, what they do.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
+    /// The key of its words in the message catalogues (`assets/messages`).
+    pub id: &'static str,
     pub keys: &'static [Key],
     /// How the keys are written in help and hints, e.g. `↑/k`.
     pub label: &'static str,
@@ -101,7 +121,22 @@ pub struct Binding {
     pub hint: &'static str,
 }
 
+impl Binding {
+    /// What the help overlay says about the binding, in the catalogue's
+    /// language (`desc` is the English, which the README's table shows).
+    pub fn desc_in<'m>(&self, m: &'m Messages) -> &'m str {
+        m.key(self.id).0
+    }
+
+    /// The footer's words for the binding in the catalogue's language
+    /// (empty when it is only in the help overlay).
+    pub fn hint_in<'m>(&self, m: &'m Messages) -> &'m str {
+        m.key(self.id).1
+    }
+}
+
 const fn b(
+    id: &'static str,
     keys: &'static [Key],
     label: &'static str,
     action: Action,
@@ -109,6 +144,7 @@ const fn b(
     hint: &'static str,
 ) -> Binding {
     Binding {
+        id,
         keys,
         label,
         action,
@@ -142,6 +178,7 @@ const DIGITS: &[Key] = &[
 /// Bindings in force in every mode, listed last in the help.
 pub const GLOBAL: &[Binding] = &[
     b(
+        "quit_now",
         &[(KeyCode::Char('c'), CTRL)],
         "Ctrl+C",
         Action::Quit,
@@ -149,6 +186,7 @@ pub const GLOBAL: &[Binding] = &[
         "",
     ),
     b(
+        "suspend",
         &[(KeyCode::Char('z'), CTRL)],
         "Ctrl+Z",
         Action::Suspend,
@@ -158,17 +196,26 @@ pub const GLOBAL: &[Binding] = &[
 ];
 
 const START: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous item", ""),
-    b(DOWN, "↓/j", Action::Down, "next item", ""),
+    b("start.up", UP, "↑/k", Action::Up, "previous item", ""),
+    b("start.down", DOWN, "↓/j", Action::Down, "next item", ""),
     b(
+        "start.confirm",
         ENTER,
         "Enter",
         Action::Confirm,
         "start or resume the selected item",
         "start",
     ),
-    b(HELP, "?", Action::ShowHelp, "show these keys", "keys"),
     b(
+        "start.help",
+        HELP,
+        "?",
+        Action::ShowHelp,
+        "show these keys",
+        "keys",
+    ),
+    b(
+        "quit",
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         "q/Esc",
         Action::Quit,
@@ -178,9 +225,17 @@ const START: &[Binding] = &[
 ];
 
 const QUESTION: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous option", ""),
-    b(DOWN, "↓/j", Action::Down, "next option", ""),
+    b("question.up", UP, "↑/k", Action::Up, "previous option", ""),
     b(
+        "question.down",
+        DOWN,
+        "↓/j",
+        Action::Down,
+        "next option",
+        "",
+    ),
+    b(
+        "question.confirm",
         ENTER,
         "Enter",
         Action::Confirm,
@@ -188,6 +243,7 @@ const QUESTION: &[Binding] = &[
         "confirm",
     ),
     b(
+        "toggle",
         &[(KeyCode::Char(' '), NONE)],
         "Space",
         Action::Toggle,
@@ -195,6 +251,7 @@ const QUESTION: &[Binding] = &[
         "",
     ),
     b(
+        "question.pick",
         DIGITS,
         "1–9",
         Action::Pick(0),
@@ -202,6 +259,7 @@ const QUESTION: &[Binding] = &[
         "",
     ),
     b(
+        "question.back",
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
@@ -209,6 +267,7 @@ const QUESTION: &[Binding] = &[
         "back",
     ),
     b(
+        "question.answers",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::SwitchPanel,
@@ -216,15 +275,31 @@ const QUESTION: &[Binding] = &[
         "answers",
     ),
     b(
+        "question.help_panel",
         &[(KeyCode::Char('h'), NONE)],
         "h",
         Action::ToggleHelpPanel,
         "show or hide help, why we ask, sources",
         "help",
     ),
-    b(PGUP, "PgUp", Action::PageUp, "scroll the help up", ""),
-    b(PGDN, "PgDn", Action::PageDown, "scroll the help down", ""),
     b(
+        "question.help_up",
+        PGUP,
+        "PgUp",
+        Action::PageUp,
+        "scroll the help up",
+        "",
+    ),
+    b(
+        "question.help_down",
+        PGDN,
+        "PgDn",
+        Action::PageDown,
+        "scroll the help down",
+        "",
+    ),
+    b(
+        "question.note",
         &[(KeyCode::Char('n'), NONE)],
         "n",
         Action::Note,
@@ -232,18 +307,27 @@ const QUESTION: &[Binding] = &[
         "note",
     ),
     b(
+        "question.results",
         &[(KeyCode::Char('r'), NONE)],
         "r",
         Action::ShowResults,
         "see the results so far",
         "results",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
+    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "quit_kept",
+        QUIT,
+        "q",
+        Action::Quit,
+        "quit (answers are kept)",
+        "quit",
+    ),
 ];
 
 const INPUT: &[Binding] = &[
     b(
+        "input.confirm",
         ENTER,
         "Enter",
         Action::Confirm,
@@ -251,6 +335,7 @@ const INPUT: &[Binding] = &[
         "confirm",
     ),
     b(
+        "input.leave",
         &[(KeyCode::Esc, NONE)],
         "Esc",
         Action::LeaveInput,
@@ -258,6 +343,7 @@ const INPUT: &[Binding] = &[
         "leave field",
     ),
     b(
+        "input.delete_back",
         &[(KeyCode::Backspace, NONE)],
         "Bksp",
         Action::DeleteBack,
@@ -265,6 +351,7 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.delete",
         &[(KeyCode::Delete, NONE)],
         "Del",
         Action::DeleteForward,
@@ -272,6 +359,7 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.left",
         &[(KeyCode::Left, NONE)],
         "←",
         Action::CursorLeft,
@@ -279,6 +367,7 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.right",
         &[(KeyCode::Right, NONE)],
         "→",
         Action::CursorRight,
@@ -286,6 +375,7 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.home",
         &[(KeyCode::Home, NONE), (KeyCode::Char('a'), CTRL)],
         "Home",
         Action::Home,
@@ -293,6 +383,7 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.end",
         &[(KeyCode::End, NONE), (KeyCode::Char('e'), CTRL)],
         "End",
         Action::End,
@@ -300,20 +391,36 @@ const INPUT: &[Binding] = &[
         "",
     ),
     b(
+        "input.next",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::NextField,
         "next field (estimate helper)",
         "",
     ),
-    b(ARROW_UP, "↑", Action::Up, "previous field or option", ""),
-    b(ARROW_DOWN, "↓", Action::Down, "next field or option", ""),
+    b(
+        "input.up",
+        ARROW_UP,
+        "↑",
+        Action::Up,
+        "previous field or option",
+        "",
+    ),
+    b(
+        "input.down",
+        ARROW_DOWN,
+        "↓",
+        Action::Down,
+        "next field or option",
+        "",
+    ),
 ];
 
 const ANSWERS: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous answer", ""),
-    b(DOWN, "↓/j", Action::Down, "next answer", ""),
+    b("answers.up", UP, "↑/k", Action::Up, "previous answer", ""),
+    b("answers.down", DOWN, "↓/j", Action::Down, "next answer", ""),
     b(
+        "answers.go",
         ENTER,
         "Enter",
         Action::Confirm,
@@ -321,6 +428,7 @@ const ANSWERS: &[Binding] = &[
         "go there",
     ),
     b(
+        "answers.back",
         &[
             (KeyCode::Tab, NONE),
             (KeyCode::BackTab, NONE),
@@ -331,14 +439,29 @@ const ANSWERS: &[Binding] = &[
         "back to the main panel",
         "back",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
+    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "quit_kept",
+        QUIT,
+        "q",
+        Action::Quit,
+        "quit (answers are kept)",
+        "quit",
+    ),
 ];
 
 const RESULTS: &[Binding] = &[
-    b(UP, "↑/k", Action::Up, "previous outcome", ""),
-    b(DOWN, "↓/j", Action::Down, "next outcome", ""),
+    b("results.up", UP, "↑/k", Action::Up, "previous outcome", ""),
     b(
+        "results.down",
+        DOWN,
+        "↓/j",
+        Action::Down,
+        "next outcome",
+        "",
+    ),
+    b(
+        "results.details",
         &[(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)],
         "Enter",
         Action::Toggle,
@@ -346,6 +469,7 @@ const RESULTS: &[Binding] = &[
         "details",
     ),
     b(
+        "results.status",
         &[(KeyCode::Char('s'), NONE)],
         "s",
         Action::CycleStatus,
@@ -353,6 +477,7 @@ const RESULTS: &[Binding] = &[
         "status",
     ),
     b(
+        "results.what_if",
         &[(KeyCode::Char('w'), NONE)],
         "w",
         Action::AllWhatIf,
@@ -360,6 +485,7 @@ const RESULTS: &[Binding] = &[
         "",
     ),
     b(
+        "results.export",
         &[(KeyCode::Char('e'), NONE)],
         "e",
         Action::Export,
@@ -367,6 +493,7 @@ const RESULTS: &[Binding] = &[
         "export",
     ),
     b(
+        "results.answers",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
         "Tab",
         Action::SwitchPanel,
@@ -374,20 +501,43 @@ const RESULTS: &[Binding] = &[
         "answers",
     ),
     b(
+        "results.back",
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
         "back to the questions",
         "",
     ),
-    b(PGUP, "PgUp", Action::PageUp, "scroll up", ""),
-    b(PGDN, "PgDn", Action::PageDown, "scroll down", ""),
-    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
-    b(QUIT, "q", Action::Quit, "quit (answers are kept)", "quit"),
+    b(
+        "results.up_page",
+        PGUP,
+        "PgUp",
+        Action::PageUp,
+        "scroll up",
+        "",
+    ),
+    b(
+        "results.down_page",
+        PGDN,
+        "PgDn",
+        Action::PageDown,
+        "scroll down",
+        "",
+    ),
+    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "quit_kept",
+        QUIT,
+        "q",
+        Action::Quit,
+        "quit (answers are kept)",
+        "quit",
+    ),
 ];
 
 const CONFIRM: &[Binding] = &[
     b(
+        "confirm.yes",
         &[(KeyCode::Enter, NONE), (KeyCode::Char('y'), NONE)],
         "Enter/y",
         Action::Confirm,
@@ -395,6 +545,7 @@ const CONFIRM: &[Binding] = &[
         "change it",
     ),
     b(
+        "confirm.no",
         &[(KeyCode::Esc, NONE), (KeyCode::Char('n'), NONE)],
         "Esc/n",
         Action::Cancel,
@@ -405,6 +556,7 @@ const CONFIRM: &[Binding] = &[
 
 const PRESENT: &[Binding] = &[
     b(
+        "present.up",
         UP,
         "↑/k",
         Action::Up,
@@ -412,6 +564,7 @@ const PRESENT: &[Binding] = &[
         "",
     ),
     b(
+        "present.down",
         DOWN,
         "↓/j",
         Action::Down,
@@ -419,6 +572,7 @@ const PRESENT: &[Binding] = &[
         "",
     ),
     b(
+        "present.confirm",
         ENTER,
         "Enter",
         Action::Confirm,
@@ -426,6 +580,7 @@ const PRESENT: &[Binding] = &[
         "decide",
     ),
     b(
+        "toggle",
         &[(KeyCode::Char(' '), NONE)],
         "Space",
         Action::Toggle,
@@ -433,6 +588,7 @@ const PRESENT: &[Binding] = &[
         "",
     ),
     b(
+        "present.pick",
         DIGITS,
         "1–9",
         Action::Pick(0),
@@ -440,6 +596,7 @@ const PRESENT: &[Binding] = &[
         "",
     ),
     b(
+        "question.back",
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
@@ -447,6 +604,7 @@ const PRESENT: &[Binding] = &[
         "back",
     ),
     b(
+        "present.notes",
         &[(KeyCode::Char('f'), NONE)],
         "f",
         Action::ToggleNotes,
@@ -454,18 +612,20 @@ const PRESENT: &[Binding] = &[
         "notes",
     ),
     b(
+        "present.results",
         &[(KeyCode::Char('r'), NONE)],
         "r",
         Action::ShowResults,
         "show the results so far",
         "results",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
-    b(QUIT, "q", Action::Quit, "quit", "quit"),
+    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b("quit", QUIT, "q", Action::Quit, "quit", "quit"),
 ];
 
 const PRESENT_RESULTS: &[Binding] = &[
     b(
+        "reveal",
         &[
             (KeyCode::Char(' '), NONE),
             (KeyCode::Right, NONE),
@@ -477,6 +637,7 @@ const PRESENT_RESULTS: &[Binding] = &[
         "reveal",
     ),
     b(
+        "unreveal",
         &[(KeyCode::Left, NONE)],
         "←",
         Action::Unreveal,
@@ -484,17 +645,19 @@ const PRESENT_RESULTS: &[Binding] = &[
         "hide",
     ),
     b(
+        "back_to_questions",
         &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
         "Bksp/Esc",
         Action::Back,
         "back to the questions",
         "back",
     ),
-    b(HELP, "?", Action::ShowHelp, "show all keys", "keys"),
-    b(QUIT, "q", Action::Quit, "quit", "quit"),
+    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b("quit", QUIT, "q", Action::Quit, "quit", "quit"),
 ];
 
 const HELP_MODE: &[Binding] = &[b(
+    "close_help",
     &[
         (KeyCode::Esc, NONE),
         (KeyCode::Char('?'), NONE),
@@ -649,6 +812,35 @@ mod tests {
             for binding in table(mode) {
                 assert!(!binding.desc.is_empty() && !binding.label.is_empty());
                 assert!(!binding.keys.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn the_english_catalogue_says_what_the_tables_say() {
+        let en = crate::messages::english();
+        let mut ids = std::collections::BTreeSet::new();
+        for b in MODES.iter().flat_map(|&m| table(m)).chain(GLOBAL) {
+            assert_eq!(b.desc_in(en), b.desc, "{}", b.id);
+            assert_eq!(b.hint_in(en), b.hint, "{}", b.id);
+            ids.insert(b.id);
+        }
+        for &mode in MODES {
+            assert_eq!(mode.title_in(en), mode.title());
+        }
+        // Every catalogue has words for exactly the bindings there are.
+        for &lang in crate::messages::languages() {
+            let m = crate::messages::for_language(lang);
+            let keys: std::collections::BTreeSet<&str> =
+                m.keys.keys().map(String::as_str).collect();
+            assert_eq!(keys, ids, "{lang}: key ids differ from the bindings");
+            for b in MODES.iter().flat_map(|&m| table(m)).chain(GLOBAL) {
+                assert_eq!(
+                    b.hint_in(m).is_empty(),
+                    b.hint.is_empty(),
+                    "{lang}: {}",
+                    b.id
+                );
             }
         }
     }

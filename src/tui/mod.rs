@@ -33,6 +33,18 @@ use crate::error::{Error, Result, exit};
 use crate::questionnaire::Questionnaire;
 use crate::session::Session;
 
+impl App {
+    /// The app's words: the catalogue of the questionnaire in use (its
+    /// `language`), or English on the start screen, where none is chosen.
+    pub fn messages(&self) -> &'static crate::messages::Messages {
+        if self.screen() == Screen::Start {
+            crate::messages::english()
+        } else {
+            crate::messages::for_language(&self.questionnaire().meta.language)
+        }
+    }
+}
+
 /// The exit code when the terminal goes away under the app (hang-up, closed
 /// input, output that can no longer be written): 128 + SIGHUP, as if the
 /// hang-up signal had arrived. Saves still finish first.

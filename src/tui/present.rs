@@ -18,6 +18,7 @@ use super::app::{App, Present, PresentTheme, Row, Screen};
 use super::keys;
 use super::view::{MARKER, bullet, input_spans, truncate, wrap};
 use crate::engine::Status;
+use crate::messages::fill;
 use crate::questionnaire::schema::Kind;
 use crate::report::when_text;
 
@@ -88,10 +89,15 @@ pub(super) fn render(app: &App, p: &Present, area: Rect, frame: &mut Frame) {
 
 fn render_header(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Look) {
     let ev = app.evaluation();
+    let w = &app.messages().present;
     let right = match app.screen() {
         Screen::Results => {
             let n = app.result_groups().len();
-            format!("results · {} of {n} shown ", p.revealed.min(n))
+            let shown = p.revealed.min(n);
+            format!(
+                "{} ",
+                fill(&w.results_shown, &[("shown", &shown), ("n", &n)])
+            )
         }
         _ => {
             let (lo, hi) = ev.remaining;
@@ -105,7 +111,10 @@ fn render_header(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Loo
                     ev.answered() + hi as usize
                 )
             };
-            format!("question {at} of about {total} ")
+            format!(
+                "{} ",
+                fill(&w.question_of, &[("at", &at), ("total", &total)])
+            )
         }
     };
     let title = truncate(
@@ -130,17 +139,19 @@ fn render_footer(app: &App, area: Rect, frame: &mut Frame, lk: &Look) {
         ));
     } else {
         let mut used = 1;
+        let m = app.messages();
         for b in keys::table(app.mode())
             .iter()
             .filter(|b| !b.hint.is_empty())
         {
-            let piece = b.label.width() + 1 + b.hint.width() + 3;
+            let hint = b.hint_in(m);
+            let piece = b.label.width() + 1 + hint.width() + 3;
             if used + piece > area.width as usize {
                 break;
             }
             used += piece;
             spans.push(Span::styled(b.label, lk.accent));
-            spans.push(Span::styled(format!(" {}   ", b.hint), lk.quiet));
+            spans.push(Span::styled(format!(" {hint}   "), lk.quiet));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(lk.base), area);
@@ -149,6 +160,7 @@ fn render_footer(app: &App, area: Rect, frame: &mut Frame, lk: &Look) {
 /// The facilitator panel's lines: notes, then the discussion prompts.
 fn notes_lines(app: &App, qi: usize, width: usize, lk: &Look) -> Vec<Line<'static>> {
     let def = &app.questionnaire().questions[qi].def;
+    let w = &app.messages().present;
     let mut out = Vec::new();
     if !def.facilitator_notes.is_empty() {
         for l in wrap(&def.facilitator_notes, width.saturating_sub(1)) {
@@ -159,13 +171,13 @@ fn notes_lines(app: &App, qi: usize, width: usize, lk: &Look) -> Vec<Line<'stati
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
-        out.push(Line::styled(" Discuss", lk.accent));
+        out.push(Line::styled(format!(" {}", w.discuss), lk.accent));
         for d in &def.discussion {
             out.extend(bullet(d, width, lk.base, " "));
         }
     }
     if out.is_empty() {
-        out.push(Line::styled(" No notes for this question.", lk.quiet));
+        out.push(Line::styled(format!(" {}", w.no_notes), lk.quiet));
     }
     out
 }
@@ -198,7 +210,10 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
             .borders(borders)
             .border_style(lk.border)
             .style(lk.base)
-            .title(Span::styled(" Facilitator · f hides ", lk.accent));
+            .title(Span::styled(
+                format!(" {} ", app.messages().present.panel_title),
+                lk.accent,
+            ));
         let inner = block.inner(panel);
         frame.render_widget(block, panel);
         let lines = notes_lines(app, qi, inner.width.saturating_sub(1) as usize, lk);
@@ -220,6 +235,7 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
 
     let q = app.questionnaire();
     let question = &q.questions[qi];
+    let words = &app.messages().app;
     let mut lines: Vec<Line> = Vec::new();
     for l in wrap(&question.def.prompt, width) {
         lines.push(Line::styled(l, lk.accent));
@@ -253,12 +269,12 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
         let ticked = app.ticked.get(i).copied().unwrap_or(false);
         let label = match row {
             Row::Option(o) => question.options[*o].label.clone(),
-            Row::NotSure => "Not sure".to_string(),
+            Row::NotSure => words.not_sure.clone(),
             Row::Estimate => question
                 .estimate()
-                .map_or("Estimate it".to_string(), |e| format!("≈ {}", e.label)),
+                .map_or(words.estimate_it.clone(), |e| format!("≈ {}", e.label)),
             Row::Field => String::new(),
-            Row::Continue => "Continue".to_string(),
+            Row::Continue => app.messages().app.continue_label.clone(),
         };
         let mut block = Vec::new();
         if *row == Row::Field {
@@ -334,36 +350,42 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
 fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> Vec<Line<'static>> {
     let q = app.questionnaire();
     let question = &q.questions[qi];
+    let m = app.messages();
+    let w = &m.present;
     let mut out = vec![Line::styled("─".repeat(width.min(60)), lk.quiet)];
     let Some(preview) = &p.preview else {
         let hint = match question.kind() {
-            Kind::Multiple { .. } => format!(
-                "Tick options ({}) to see where they lead.",
-                keys::label(keys::Mode::Present, keys::Action::Toggle)
+            Kind::Multiple { .. } => fill(
+                &w.tick_to_see,
+                &[(
+                    "key",
+                    &keys::label(keys::Mode::Present, keys::Action::Toggle),
+                )],
             ),
-            Kind::Number { .. } | Kind::Text { .. } => {
-                "Type an answer to see where it leads.".to_string()
-            }
-            _ => "Highlight an option to see where it leads.".to_string(),
+            Kind::Number { .. } | Kind::Text { .. } => w.type_to_see.clone(),
+            _ => w.highlight_to_see.clone(),
         };
         out.push(Line::styled(truncate(&hint, width), lk.quiet));
         return out;
     };
-    let quoted = |label: &str| format!("“{}”", truncate(label, width.saturating_sub(22)));
+    let quoted = |label: &str| {
+        let text = truncate(label, width.saturating_sub(22));
+        fill(&w.quoted, &[("text", &text)])
+    };
     let picked = match app.rows(qi).get(app.selected()) {
-        _ if matches!(question.kind(), Kind::Multiple { .. }) => "these".to_string(),
+        _ if matches!(question.kind(), Kind::Multiple { .. }) => w.these.clone(),
         Some(Row::Option(o)) => quoted(&question.options[*o].label),
-        Some(Row::NotSure) => quoted("Not sure"),
-        _ => "this".to_string(),
+        Some(Row::NotSure) => quoted(&m.app.not_sure),
+        _ => w.this.clone(),
     };
     let next = match preview.next {
-        Some(n) => format!("next: {}", q.questions[n].short()),
-        None => "that is the last question: the results follow".to_string(),
+        Some(n) => fill(&w.next, &[("question", &q.questions[n].short())]),
+        None => w.last_question.clone(),
     };
     out.push(Line::from(vec![
         Span::styled(
             truncate(
-                &format!("If the room picks {picked}"),
+                &fill(&w.room_picks, &[("picked", &picked)]),
                 width.saturating_sub(2),
             ),
             lk.quiet,
@@ -375,9 +397,9 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
         lk.accent,
     ));
     let word = |s: Option<Status>| match s {
-        None => "would not apply",
-        Some(Status::Applies) => "would apply",
-        Some(Status::Provisional) => "might apply",
+        None => &m.engine.would_not_apply,
+        Some(Status::Applies) => &m.engine.would_apply,
+        Some(Status::Provisional) => &m.engine.might_apply,
     };
     // What would start to apply matters most to the room; what would be
     // ruled out comes after.
@@ -406,9 +428,9 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
             .count();
         let more = changes.len() - shown;
         let text = if ruled_out == more {
-            format!("  … and {more} more would not apply")
+            format!("  {}", fill(&w.and_more_not_apply, &[("n", &more)]))
         } else {
-            format!("  … and {more} more")
+            format!("  {}", fill(&w.and_more, &[("n", &more)]))
         };
         out.push(Line::styled(text, lk.quiet));
     }
@@ -424,22 +446,18 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
         ..area
     };
     let width = area.width as usize;
+    let m = app.messages();
+    let w = &m.present;
     let groups = app.result_groups();
     let mut lines: Vec<Line> = Vec::new();
     if !ev.is_complete() {
-        for l in wrap(
-            "Not finished: outcomes marked “may apply” depend on questions still open.",
-            width,
-        ) {
+        for l in wrap(&w.not_finished, width) {
             lines.push(Line::styled(l, lk.warn));
         }
         lines.push(Line::raw(""));
     }
     if groups.is_empty() {
-        lines.push(Line::styled(
-            "No outcome applies on these answers.",
-            lk.base,
-        ));
+        lines.push(Line::styled(m.app.no_outcome_applies.as_str(), lk.base));
     }
     let mut last_group_line = 0;
     for (g, items) in groups.iter().take(p.revealed) {
@@ -447,7 +465,7 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
         // Background (content-declared): context for the room, no status.
         let background = q.groups[*g].background;
         let title = if background {
-            format!("Background: {}", q.groups[*g].title)
+            fill(&m.app.background, &[("title", &q.groups[*g].title)])
         } else {
             q.groups[*g].title.clone()
         };
@@ -459,9 +477,9 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
             let o = &ev.outcomes[i];
             let outcome = &q.outcomes[o.index];
             let tag = match o.status {
-                _ if background => "",
-                Status::Applies => "",
-                Status::Provisional => " (may apply)",
+                _ if background => String::new(),
+                Status::Applies => String::new(),
+                Status::Provisional => format!(" ({})", w.may_apply),
             };
             // The tag ends the title's last line, in its own colour.
             let parts = wrap(
@@ -478,13 +496,13 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
                 };
                 lines.push(Line::from(vec![
                     Span::styled(format!("{lead}{text}"), lk.base),
-                    Span::styled(tagged, lk.warn),
+                    Span::styled(tagged.to_string(), lk.warn),
                 ]));
             }
             if !background && !o.in_force(app.today()) {
                 lines.push(Line::styled(
                     truncate(
-                        &format!("  {}", when_text(o.applies_from, app.today())),
+                        &format!("  {}", when_text(o.applies_from, app.today(), m)),
                         width,
                     ),
                     lk.quiet,
@@ -497,13 +515,14 @@ fn render_results(app: &App, p: &Present, area: Rect, frame: &mut Frame, lk: &Lo
     if left > 0 {
         let reveal = keys::label(keys::Mode::PresentResults, keys::Action::Reveal);
         let more = if p.revealed == 0 {
-            format!(
-                "{} group{} of results. {reveal} reveals the first.",
-                left,
-                if left == 1 { "" } else { "s" }
-            )
+            let template = if left == 1 {
+                &w.groups_one
+            } else {
+                &w.groups_other
+            };
+            fill(template, &[("n", &left), ("key", &reveal)])
         } else {
-            format!("{left} more. {reveal} reveals the next.")
+            fill(&w.more_groups, &[("n", &left), ("key", &reveal)])
         };
         lines.push(Line::styled(truncate(&more, width), lk.accent));
     } else {

@@ -17,6 +17,7 @@ use super::input::LineInput;
 use super::keys::{self, Action, Mode};
 use crate::answers::Answer;
 use crate::engine::Status;
+use crate::messages::fill;
 use crate::questionnaire::Questionnaire;
 use crate::questionnaire::schema::Kind;
 use crate::report::when_text;
@@ -306,25 +307,33 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         None => {}
         Some(Overlay::Help) => render_help(app, area, frame, theme),
         Some(Overlay::Note(input)) => {
+            let w = &app.messages().app;
             let title = match app.screen() {
-                Screen::Question(qi) => {
-                    format!("Note on “{}”", app.questionnaire().questions[qi].short())
-                }
-                _ => "Note".into(),
+                Screen::Question(qi) => fill(
+                    &w.note_on,
+                    &[("question", &app.questionnaire().questions[qi].short())],
+                ),
+                _ => w.note.clone(),
             };
             render_input_box(
                 area,
                 frame,
                 theme,
                 &title,
-                "A note for yourself or your team; it is kept with the answer and shown in the report.",
+                &w.note_text,
                 input,
-                &format!(
-                    "{} · empty removes the note",
-                    keys::hint(
-                        Mode::Input,
-                        &[(Action::Confirm, "keep"), (Action::LeaveInput, "cancel")]
-                    )
+                &fill(
+                    &w.note_hint,
+                    &[(
+                        "keys",
+                        &keys::hint(
+                            Mode::Input,
+                            &[
+                                (Action::Confirm, &w.hint_keep),
+                                (Action::LeaveInput, &w.hint_cancel),
+                            ],
+                        ),
+                    )],
                 ),
             );
         }
@@ -333,16 +342,20 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             questionnaire,
         }) => {
             let q = app.choices[*questionnaire].meta();
+            let w = &app.messages().app;
             render_input_box(
                 area,
                 frame,
                 theme,
-                &format!("New assessment: {}", q.title),
-                "What are you assessing? Give the component a name (a model, a dataset, a library); you can leave it empty.",
+                &fill(&w.new_assessment, &[("title", &q.title)]),
+                &w.name_text,
                 input,
                 &keys::hint(
                     Mode::Input,
-                    &[(Action::Confirm, "start"), (Action::LeaveInput, "back")],
+                    &[
+                        (Action::Confirm, &w.hint_start),
+                        (Action::LeaveInput, &w.hint_back),
+                    ],
                 ),
             );
         }
@@ -354,11 +367,15 @@ fn render_overlay(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
 }
 
 fn render_too_small(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
-    let text = format!(
-        "Please enlarge the window: aiact needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}. ({} quits)",
-        area.width,
-        area.height,
-        keys::label(app.mode(), Action::Quit)
+    let text = fill(
+        &app.messages().app.too_small,
+        &[
+            ("min_width", &MIN_WIDTH),
+            ("min_height", &MIN_HEIGHT),
+            ("width", &area.width),
+            ("height", &area.height),
+            ("key", &keys::label(app.mode(), Action::Quit)),
+        ],
     );
     let lines: Vec<Line> = wrap(&text, area.width as usize)
         .into_iter()
@@ -390,19 +407,20 @@ fn split_side(body: Rect, focused: bool) -> (Rect, Option<Rect>) {
 
 fn render_header(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let ev = app.evaluation();
+    let w = &app.messages().app;
     let mut right = String::new();
     if app.screen() != Screen::Start {
         let answered = ev.answered();
         right = match ev.current {
-            None => format!("all {answered} answered"),
+            None => fill(&w.all_answered, &[("n", &answered)]),
             Some(_) => {
                 let (lo, hi) = ev.remaining;
                 let left = if lo == hi {
-                    format!("about {lo} left")
+                    fill(&w.about_left, &[("n", &lo)])
                 } else {
-                    format!("about {lo}–{hi} left")
+                    fill(&w.about_range_left, &[("lo", &lo), ("hi", &hi)])
                 };
-                format!("answered {answered} · {left}")
+                fill(&w.answered_left, &[("n", &answered), ("left", &left)])
             }
         };
         right.push_str(" · ");
@@ -449,17 +467,19 @@ fn render_footer(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let mut spans = Vec::new();
     let mut used = 1;
     spans.push(Span::raw(" "));
+    let m = app.messages();
     for b in keys::table(app.mode())
         .iter()
         .filter(|b| !b.hint.is_empty())
     {
-        let piece_w = b.label.width() + 1 + b.hint.width() + 2;
+        let hint = b.hint_in(m);
+        let piece_w = b.label.width() + 1 + hint.width() + 2;
         if used + piece_w > area.width as usize {
             break;
         }
         used += piece_w;
         spans.push(Span::styled(b.label, theme.accent()));
-        spans.push(Span::styled(format!(" {}  ", b.hint), theme.dim()));
+        spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -483,8 +503,9 @@ fn selectable(selected: bool, theme: &Theme, body: Vec<Span<'static>>) -> Line<'
 
 fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let width = area.width.saturating_sub(2) as usize;
+    let w = &app.messages().app;
     let mut lines: Vec<Line> = vec![Line::raw("")];
-    lines.push(Line::styled(" Start a new assessment", theme.accent()));
+    lines.push(Line::styled(format!(" {}", w.start_new), theme.accent()));
     let mut i = 0;
     for q in &app.choices {
         let sel = app.start_selected == i;
@@ -500,7 +521,7 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     }
     if !app.sessions.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(" Resume a saved assessment", theme.accent()));
+        lines.push(Line::styled(format!(" {}", w.resume_saved), theme.accent()));
         for s in &app.sessions {
             // Lines past the bottom are cut anyway: a thousand sessions
             // cost no more to draw than a screenful.
@@ -521,12 +542,7 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         }
     } else if !app.persistence {
         lines.push(Line::raw(""));
-        lines.extend(wrapped(
-            "Saving is not available in this build: answers are kept while the app runs, and you can export a report from the results.",
-            width,
-            theme.dim(),
-            " ",
-        ));
+        lines.extend(wrapped(&w.no_saving, width, theme.dim(), " "));
     }
     // Headers only: nothing is loaded for the start screen.
     let q = app.choices[if app.start_selected < app.choices.len() {
@@ -556,7 +572,10 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     if let Some(dir) = &app.data_dir {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            truncate(&format!(" Sessions are kept in {dir}"), width),
+            truncate(
+                &format!(" {}", fill(&w.sessions_kept_in, &[("dir", dir)])),
+                width,
+            ),
             theme.dim(),
         ));
     }
@@ -564,12 +583,16 @@ fn render_start(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
 }
 
 fn answer_text(q: &Questionnaire, qi: usize, answer: &Answer) -> String {
-    printable_line(&q.questions[qi].describe(answer))
+    let not_sure = &crate::messages::for_language(&q.meta.language)
+        .engine
+        .not_sure;
+    printable_line(&q.questions[qi].describe_in(answer, not_sure))
 }
 
 fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &Theme) {
     let q = app.questionnaire();
     let question = &q.questions[qi];
+    let w = &app.messages().app;
     // Long lines are hard to read: prose stops at 100 columns in wide windows.
     let width = (area.width.saturating_sub(2) as usize).min(100);
     let rows = app.rows(qi);
@@ -578,10 +601,15 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         top.push(Line::styled(
             truncate(
                 &format!(
-                    " {} · part {} of {}",
-                    q.sections[k].title,
-                    k + 1,
-                    q.sections.len()
+                    " {}",
+                    crate::messages::fill(
+                        &w.section_part,
+                        &[
+                            ("title", &q.sections[k].title),
+                            ("n", &(k + 1).to_string()),
+                            ("total", &q.sections.len().to_string()),
+                        ],
+                    )
                 ),
                 width,
             ),
@@ -610,11 +638,13 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     let confirm = keys::label(Mode::Question, Action::Confirm);
     match question.kind() {
         Kind::Multiple { min, max } => {
+            let keys: [(&str, &dyn std::fmt::Display); 2] =
+                [("tick", &tick), ("confirm", &confirm)];
             let text = match (min.unwrap_or(1), max) {
-                (1, None) => format!("Tick all that apply ({tick}), then press {confirm}."),
-                (lo, None) => format!("Tick at least {lo} ({tick}), then press {confirm}."),
+                (1, None) => fill(&w.tick_all, &keys),
+                (lo, None) => fill(&w.tick_at_least, &[keys[0], keys[1], ("n", &lo)]),
                 (lo, Some(hi)) => {
-                    format!("Tick {lo} to {hi} ({tick}), then press {confirm}.")
+                    fill(&w.tick_range, &[keys[0], keys[1], ("lo", &lo), ("hi", &hi)])
                 }
             };
             top.push(Line::styled(format!(" {text}"), theme.dim()));
@@ -622,17 +652,14 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         Kind::Number { unit: Some(u), .. } => {
             top.push(Line::styled(
                 truncate(
-                    &format!(" In {u}; 3e24, 3×10^24, 1.5B and 2T all work."),
+                    &format!(" {}", fill(&w.number_in_unit, &[("unit", u)])),
                     width,
                 ),
                 theme.dim(),
             ));
         }
         Kind::Number { .. } => {
-            top.push(Line::styled(
-                " 3e24, 3×10^24, 1.5B and 2T all work.",
-                theme.dim(),
-            ));
+            top.push(Line::styled(format!(" {}", w.number_formats), theme.dim()));
         }
         _ => {}
     }
@@ -708,7 +735,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                     vec![
                         Span::styled(digit.clone(), theme.dim()),
                         Span::raw(tick(on)),
-                        Span::raw("Not sure"),
+                        Span::raw(w.not_sure.as_str()),
                     ],
                 ));
             }
@@ -726,18 +753,22 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                 top.push(selectable(sel, theme, spans));
                 if sel && !app.editing {
                     top.push(Line::styled(
-                        "         Enter to type".to_string(),
+                        format!("         {}", w.enter_to_type),
                         theme.dim(),
                     ));
                 }
             }
             Row::Continue => {
-                top.push(selectable(sel, theme, vec![Span::raw("Continue ⏎")]));
+                top.push(selectable(
+                    sel,
+                    theme,
+                    vec![Span::raw(format!("{} ⏎", w.continue_label))],
+                ));
             }
             Row::Estimate => {
                 let label = question
                     .estimate()
-                    .map_or("Estimate it", |e| e.label.as_str());
+                    .map_or(w.estimate_it.as_str(), |e| e.label.as_str());
                 top.push(selectable(
                     sel,
                     theme,
@@ -756,9 +787,12 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     if let Some(source) = app.prefilled(question.id()) {
         top.push(Line::raw(""));
         top.extend(wrapped(
-            &format!(
-                "⟳ Pre-filled from {source} — check it, then press {} to confirm.",
-                keys::label(Mode::Question, Action::Confirm)
+            &fill(
+                &w.prefilled,
+                &[
+                    ("source", &source),
+                    ("key", &keys::label(Mode::Question, Action::Confirm)),
+                ],
             ),
             width,
             theme.warn(),
@@ -767,7 +801,12 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
     }
     if let Some(note) = app.note(question.id()) {
         top.push(Line::raw(""));
-        top.extend(wrapped(&format!("✎ Note: {note}"), width, theme.dim(), " "));
+        top.extend(wrapped(
+            &fill(&w.note_line, &[("note", &note)]),
+            width,
+            theme.dim(),
+            " ",
+        ));
     }
 
     let help = help_lines(app, qi, width, theme);
@@ -796,10 +835,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         let block = Block::new()
             .borders(Borders::TOP)
             .border_style(theme.dim())
-            .title(Span::styled(
-                " Help · h hides · PgUp/PgDn scroll ",
-                theme.dim(),
-            ));
+            .title(Span::styled(format!(" {} ", w.help_panel), theme.dim()));
         let inner = block.inner(help_area);
         frame.render_widget(block, help_area);
         let max = (help.len() as u16).saturating_sub(inner.height);
@@ -892,6 +928,7 @@ fn citation_lines(
 fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let q = app.questionnaire();
     let def = &q.questions[qi].def;
+    let m = app.messages();
     let mut out = Vec::new();
     // An information screen's help is its text, already shown in full.
     if !def.help.is_empty() && !q.questions[qi].is_info() {
@@ -907,7 +944,10 @@ fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'st
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
-        out.push(Line::styled(" Why we ask", theme.accent()));
+        out.push(Line::styled(
+            format!(" {}", m.app.why_we_ask),
+            theme.accent(),
+        ));
         out.extend(content(q.uses_markup(), &def.why, width, Style::new(), " "));
     }
     if let Some(e) = q.questions[qi].estimate()
@@ -921,7 +961,10 @@ fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'st
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
-        out.push(Line::styled(" Sources", theme.accent()));
+        out.push(Line::styled(
+            format!(" {}", m.report.sources),
+            theme.accent(),
+        ));
         out.extend(citation_lines(q, &def.citations, width, theme, " "));
     }
     out
@@ -929,11 +972,12 @@ fn help_lines(app: &App, qi: usize, width: usize, theme: &Theme) -> Vec<Line<'st
 
 fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let focused = app.focus() == Focus::Answers;
+    let w = &app.messages().app;
     let block = Block::new()
         .borders(Borders::LEFT)
         .border_style(if focused { theme.accent() } else { theme.dim() })
         .title(Span::styled(
-            " Answers so far ",
+            format!(" {} ", w.answers_so_far),
             if focused { theme.accent() } else { theme.dim() },
         ));
     let inner = block.inner(area);
@@ -944,7 +988,7 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let mut lines = Vec::new();
     let mut selected_line = 0;
     if answered.is_empty() {
-        lines.push(Line::styled("   none yet", theme.dim()));
+        lines.push(Line::styled(format!("   {}", w.none_yet), theme.dim()));
     }
     for (i, &qi) in answered.iter().enumerate() {
         let question = &q.questions[qi];
@@ -954,9 +998,9 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             selected_line = lines.len();
         }
         let note = match (app.prefilled(question.id()), app.note(question.id())) {
-            (Some(_), _) => " ⟳ to confirm",
-            (None, Some(_)) => " ✎",
-            (None, None) => "",
+            (Some(_), _) => format!(" {}", w.to_confirm),
+            (None, Some(_)) => " ✎".to_string(),
+            (None, None) => String::new(),
         };
         let head = format!("{}{note}", question.short());
         let style = if here { theme.accent() } else { Style::new() };
@@ -983,16 +1027,18 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
-fn status_tag(status: Status) -> Option<&'static str> {
+fn status_tag(status: Status, m: &crate::messages::Messages) -> Option<&str> {
     match status {
         Status::Applies => None,
-        Status::Provisional => Some("provisional"),
+        Status::Provisional => Some(&m.report.provisional),
     }
 }
 
 fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let q = app.questionnaire();
     let ev = app.evaluation();
+    let m = app.messages();
+    let w = &m.app;
     let width = (area.width.saturating_sub(2) as usize).min(100);
     let mut lines: Vec<Line> = vec![Line::raw("")];
     if let Some(_c) = ev.current {
@@ -1003,7 +1049,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             format!("{lo}–{hi}")
         };
         lines.extend(wrapped(
-            &format!("Not finished: about {left} questions left. Outcomes marked provisional depend on them. Bksp goes back to the questions."),
+            &fill(&w.not_finished, &[("n", &left)]),
             width,
             theme.warn(),
             " ",
@@ -1013,8 +1059,8 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         lines.push(Line::styled(
             truncate(
                 &format!(
-                    " Results as of {} · Enter opens an outcome",
-                    crate::report::long_date(app.today())
+                    " {}",
+                    fill(&w.results_as_of, &[("date", &m.long_date(app.today()))])
                 ),
                 width,
             ),
@@ -1024,12 +1070,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     }
     let items = app.result_items();
     if items.iter().all(|&i| q.is_background(ev.outcomes[i].index)) {
-        lines.extend(wrapped(
-            "No outcome applies on these answers.",
-            width,
-            Style::new(),
-            " ",
-        ));
+        lines.extend(wrapped(&w.no_outcome_applies, width, Style::new(), " "));
     }
     let mut sel_start = 0usize;
     let mut sel_end = 0usize;
@@ -1047,7 +1088,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             last_group = Some(outcome.group);
             let group = &q.groups[outcome.group];
             let title = if background {
-                format!(" Background: {}", group.title)
+                format!(" {}", fill(&w.background, &[("title", &group.title)]))
             } else {
                 format!(" {}", group.title)
             };
@@ -1065,11 +1106,11 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             sel_start = lines.len();
         }
         let mut tags = Vec::new();
-        if !background && let Some(t) = status_tag(o.status) {
+        if !background && let Some(t) = status_tag(o.status, m) {
             tags.push(t.to_string());
         }
         if !background && let Some(s) = app.follow_up(outcome.id()) {
-            tags.push(s.words().to_string());
+            tags.push(m.progress(s).to_string());
         }
         let tag_text = if tags.is_empty() {
             String::new()
@@ -1094,7 +1135,7 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         if !open && !background && !o.in_force(app.today()) {
             lines.push(Line::styled(
                 truncate(
-                    &format!("     {}", when_text(o.applies_from, app.today())),
+                    &format!("     {}", when_text(o.applies_from, app.today(), m)),
                     width,
                 ),
                 theme.dim(),
@@ -1129,7 +1170,11 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             lines.push(Line::raw(""));
             if !background {
                 lines.extend(wrapped(
-                    &format!("When: {}", when_text(o.applies_from, app.today())),
+                    &format!(
+                        "{}: {}",
+                        m.report.when,
+                        when_text(o.applies_from, app.today(), m)
+                    ),
                     width,
                     Style::new(),
                     ind,
@@ -1137,13 +1182,13 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             }
             if !o.reasons.is_empty() {
                 let label = if background {
-                    "Shown because:"
+                    &m.report.shown_because
                 } else if o.status == Status::Provisional {
-                    "Depends on:"
+                    &m.report.depends_on
                 } else {
-                    "Because:"
+                    &m.report.because
                 };
-                lines.push(Line::styled(format!("{ind}{label}"), theme.accent()));
+                lines.push(Line::styled(format!("{ind}{label}:"), theme.accent()));
                 for r in &o.reasons {
                     lines.extend(bullet(&r.text, width, Style::new(), ind));
                 }
@@ -1156,16 +1201,11 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                     .filter(|g| g.first().outcome == outcome.id())
                     .collect();
                 lines.push(Line::styled(
-                    format!("{ind}What would change this:"),
+                    format!("{ind}{}:", m.report.what_would_change),
                     theme.accent(),
                 ));
                 if mine.is_empty() {
-                    lines.extend(wrapped(
-                        "No single changed answer would change this outcome.",
-                        width,
-                        theme.dim(),
-                        ind,
-                    ));
+                    lines.extend(wrapped(&w.no_single_change, width, theme.dim(), ind));
                 }
                 const SHOWN: usize = 4;
                 let shown = if app.all_flips { mine.len() } else { SHOWN };
@@ -1181,33 +1221,45 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 if mine.len() > shown {
                     lines.push(Line::styled(
                         format!(
-                            "{ind}… and {} more ({all_key} shows them all)",
-                            mine.len() - shown
+                            "{ind}{}",
+                            fill(
+                                &w.and_more_all,
+                                &[("n", &(mine.len() - shown)), ("key", &all_key)]
+                            )
                         ),
                         theme.dim(),
                     ));
                 } else if app.all_flips && mine.len() > SHOWN {
                     lines.push(Line::styled(
-                        format!("{ind}({all_key} shows the first {SHOWN} only)"),
+                        format!(
+                            "{ind}{}",
+                            fill(&w.first_only, &[("key", &all_key), ("n", &SHOWN)])
+                        ),
                         theme.dim(),
                     ));
                 }
             }
             if !outcome.def.citations.is_empty() {
-                lines.push(Line::styled(format!("{ind}Sources:"), theme.accent()));
+                lines.push(Line::styled(
+                    format!("{ind}{}:", m.report.sources),
+                    theme.accent(),
+                ));
                 lines.extend(citation_lines(q, &outcome.def.citations, width, theme, ind));
             } else if let Some(why) = &outcome.def.no_source {
-                lines.push(Line::styled(format!("{ind}Sources: none"), theme.accent()));
+                lines.push(Line::styled(
+                    format!("{ind}{}: {}", m.report.sources, m.report.sources_none),
+                    theme.accent(),
+                ));
                 lines.extend(content(q.uses_markup(), why, width, Style::new(), ind));
             }
             if !background {
                 let set_key = keys::label(Mode::Results, keys::Action::CycleStatus);
                 let status = app.follow_up(outcome.id()).map_or_else(
-                    || format!("none yet ({set_key} sets it)"),
-                    |s| s.words().to_string(),
+                    || fill(&w.follow_up_none, &[("key", &set_key)]),
+                    |s| m.progress(s).to_string(),
                 );
                 lines.push(Line::styled(
-                    format!("{ind}Follow-up: {status}"),
+                    format!("{ind}{}: {status}", m.report.follow_up),
                     theme.dim(),
                 ));
             }
@@ -1262,6 +1314,7 @@ fn render_help(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         under.overlay = None;
         under.mode()
     };
+    let m = app.messages();
     let mut lines = vec![Line::raw("")];
     let table = keys::table(mode);
     let label_w = table
@@ -1273,27 +1326,33 @@ fn render_help(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     for b in table.iter().chain(keys::GLOBAL) {
         lines.push(Line::from(vec![
             Span::styled(format!(" {:<w$} ", b.label, w = label_w), theme.accent()),
-            Span::raw(b.desc),
+            Span::raw(b.desc_in(m)),
         ]));
     }
     if mode == Mode::Input {
         lines.push(Line::from(vec![
             Span::styled(format!(" {:<w$} ", "a–z 0–9", w = label_w), theme.accent()),
-            Span::raw("type (pasting works too)"),
+            Span::raw(m.app.type_pasting.as_str()),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(
-            " {} closes this help",
-            keys::label(Mode::Help, Action::CloseOverlay)
+            " {}",
+            fill(
+                &m.app.closes_help,
+                &[("key", &keys::label(Mode::Help, Action::CloseOverlay))]
+            )
         ),
         theme.dim(),
     ));
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let rect = centered(area, width.max(40), lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
-    let block = overlay_block(&format!("Keys · {}", mode.title()), theme);
+    let block = overlay_block(
+        &fill(&m.app.keys_title, &[("mode", &mode.title_in(m))]),
+        theme,
+    );
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines), inner);
@@ -1334,20 +1393,15 @@ fn render_confirm(
     theme: &Theme,
 ) {
     let q = app.questionnaire();
+    let m = app.messages();
     let width = area.width.saturating_sub(6).min(76);
     let inner_w = width.saturating_sub(3) as usize;
     let mut lines = vec![Line::raw("")];
-    lines.extend(wrapped(
-        "Changing this answer changes the results:",
-        inner_w,
-        Style::new(),
-        " ",
-    ));
+    lines.extend(wrapped(&m.app.confirm_changes, inner_w, Style::new(), " "));
     lines.push(Line::raw(""));
     let word = |s: Option<Status>| match s {
-        None => "does not apply",
-        Some(Status::Applies) => "applies",
-        Some(Status::Provisional) => "provisional",
+        None => m.report.does_not_apply.as_str(),
+        Some(s) => m.status(s),
     };
     for c in changes.iter().take(12) {
         let title = q
@@ -1366,16 +1420,19 @@ fn render_confirm(
         ));
     }
     if changes.len() > 12 {
-        lines.push(Line::raw(format!(" … and {} more", changes.len() - 12)));
+        lines.push(Line::raw(format!(
+            " {}",
+            fill(&m.app.and_more, &[("n", &(changes.len() - 12))])
+        )));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " Enter/y change the answer · Esc/n keep the old one",
+        format!(" {}", m.app.confirm_hint),
         theme.dim(),
     ));
     let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
-    let block = overlay_block("Change an earlier answer?", theme);
+    let block = overlay_block(&m.app.confirm_title, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines), inner);
@@ -1396,6 +1453,7 @@ fn render_estimate(
     let Some(est) = app.questionnaire().questions[qi].estimate() else {
         return;
     };
+    let w = &app.messages().app;
     let width = area.width.saturating_sub(6).min(70);
     let inner_w = width.saturating_sub(3) as usize;
     let mut lines = vec![Line::raw("")];
@@ -1420,7 +1478,7 @@ fn render_estimate(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        format!(" = {} × the inputs", est.factor),
+        format!(" {}", fill(&w.times_inputs, &[("factor", &est.factor)])),
         theme.dim(),
     ));
     if let Some(e) = error {
@@ -1429,13 +1487,30 @@ fn render_estimate(
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(
-            " {}/{}{} next field · {}",
-            keys::label(Mode::Input, Action::NextField),
-            keys::label(Mode::Input, Action::Up),
-            keys::label(Mode::Input, Action::Down),
-            keys::hint(
-                Mode::Input,
-                &[(Action::Confirm, "compute"), (Action::LeaveInput, "cancel")]
+            " {}",
+            fill(
+                &w.next_field,
+                &[
+                    (
+                        "keys",
+                        &format!(
+                            "{}/{}{}",
+                            keys::label(Mode::Input, Action::NextField),
+                            keys::label(Mode::Input, Action::Up),
+                            keys::label(Mode::Input, Action::Down)
+                        )
+                    ),
+                    (
+                        "hint",
+                        &keys::hint(
+                            Mode::Input,
+                            &[
+                                (Action::Confirm, &w.hint_compute),
+                                (Action::LeaveInput, &w.hint_cancel)
+                            ]
+                        )
+                    )
+                ]
             )
         ),
         theme.dim(),
