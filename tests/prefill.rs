@@ -73,17 +73,18 @@ fn an_open_model_card_licence_and_weights_pre_answer_six_questions() {
 fn a_custom_licence_is_not_sure_with_the_reason_never_a_guess() {
     let p = from_dir(&eu(), &repo("custom-licence-fine-tune"), TODAY).unwrap();
     assert_eq!(p.answers.get("licence"), Some(&Answer::NotSure));
+    // Both reasons are shown: the card's `license: other` with its
+    // `license_name`, and the licence text aiact does not recognise.
+    let why = &p.sources["licence"];
     assert!(
-        p.sources["licence"].contains("“other” is not a value aiact can map"),
-        "{:?}",
-        p.sources
+        why.contains(
+            "front matter `license`: other, `license_name`: example-community-licence (“other” is not a value aiact can map"
+        ),
+        "{why}"
     );
     assert!(
-        p.notes
-            .iter()
-            .any(|n| n.starts_with("LICENSE: not a licence text aiact recognises")),
-        "{:?}",
-        p.notes
+        why.contains("LICENSE: a licence text (not one aiact recognises: the closest,"),
+        "{why}"
     );
     assert_eq!(p.answers.get("modifies"), Some(&choice("yes")));
     assert_eq!(
@@ -116,7 +117,11 @@ fn a_broken_card_and_a_binary_licence_are_named_and_the_rest_still_works() {
         p.notes
     );
     assert_eq!(p.answers.get("params"), Some(&Answer::Number("7e9".into())));
-    assert!(p.sources["params"].contains("config.json: 7B parameters"));
+    assert!(
+        p.sources["params"].contains("config.json `num_parameters`: 7B parameters"),
+        "{:?}",
+        p.sources
+    );
 }
 
 #[cfg(unix)]
@@ -261,4 +266,361 @@ fn yaml_aliases_in_a_card_are_refused_not_expanded() {
         "{:?}",
         p.notes
     );
+}
+
+/// Writes `files` (path relative to `dir`, text) into `dir`.
+fn write_all(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// A safetensors file holding only a header with tensors of these shapes.
+fn safetensors(path: &Path, shapes: &[&[u64]]) {
+    let tensors: Vec<String> = shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let dims: Vec<String> = s.iter().map(u64::to_string).collect();
+            format!(
+                r#""t{i}":{{"dtype":"F16","shape":[{}],"data_offsets":[0,0]}}"#,
+                dims.join(",")
+            )
+        })
+        .collect();
+    let header = format!(
+        r#"{{"__metadata__":{{"format":"pt"}},{}}}"#,
+        tensors.join(",")
+    );
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+const CUSTOM_LICENCE: &str =
+    "Example Community Licence\n\nYou may use this model for any purpose that is not commercial.\n";
+
+#[test]
+fn an_unrecognised_licence_text_alone_is_not_sure_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[
+            (
+                "README.md",
+                "---\npipeline_tag: text-generation\n---\n# A model\n",
+            ),
+            ("LICENSE", CUSTOM_LICENCE),
+        ],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert_eq!(p.answers.get("licence"), Some(&Answer::NotSure), "{p:?}");
+    let why = &p.sources["licence"];
+    assert!(
+        why.starts_with("LICENSE: a licence text (not one aiact recognises: the closest, ")
+            && why.ends_with("answered “not sure”)"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_recognised_card_licence_wins_over_an_unrecognised_text_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[
+            ("README.md", "---\nlicense: mit\n---\n"),
+            ("LICENSE", CUSTOM_LICENCE),
+        ],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert_eq!(p.answers.get("licence"), Some(&choice("mit")));
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("LICENSE: a licence text") && n.contains("kept the earlier one")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn tags_answer_the_component_and_modification_with_a_caution() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[(
+            "README.md",
+            "---\nlicense: apache-2.0\ntags:\n  - en\n  - LoRA\n  - text-generation\n---\n",
+        )],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert_eq!(p.answers.get("component"), Some(&choice("gpai_model")));
+    let why = &p.sources["component"];
+    assert!(
+        why.starts_with("README.md, front matter `tags` (“text-generation”). A tag says"),
+        "{why}"
+    );
+    assert_eq!(p.answers.get("modifies"), Some(&choice("yes")), "{p:?}");
+    assert!(
+        p.sources["modifies"].contains("(“LoRA”)"),
+        "{:?}",
+        p.sources
+    );
+}
+
+#[test]
+fn tags_that_mean_nothing_to_the_rules_give_no_pre_answer_and_mixed_ones_not_sure() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[(
+            "README.md",
+            "---\ntags: [en, safetensors, custom_code]\n---\n",
+        )],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert!(
+        !p.answers.contains_key("component") && !p.answers.contains_key("modifies"),
+        "{p:?}"
+    );
+
+    write_all(
+        dir.path(),
+        &[(
+            "README.md",
+            "---\ntags: [text-generation, image-classification]\n---\n",
+        )],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert_eq!(p.answers.get("component"), Some(&Answer::NotSure));
+    assert!(
+        p.sources["component"].contains(
+            "(“text-generation, image-classification” point to different answers; answered “not sure”)"
+        ),
+        "{:?}",
+        p.sources
+    );
+}
+
+fn params(dir: &Path) -> (Option<Answer>, aiact::prefill::Prefilled) {
+    let p = from_dir(&eu(), dir, TODAY).unwrap();
+    (p.answers.get("params").cloned(), p)
+}
+
+#[test]
+fn a_consolidated_file_and_its_shards_count_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    safetensors(&d.join("model.safetensors"), &[&[1000, 1000]]);
+    safetensors(&d.join("model-00001-of-00002.safetensors"), &[&[500, 1000]]);
+    safetensors(&d.join("model-00002-of-00002.safetensors"), &[&[1000, 500]]);
+    let (n, p) = params(d);
+    assert_eq!(n, Some(Answer::Number("1e6".into())), "{p:?}");
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+}
+
+#[test]
+fn an_index_is_preferred_and_its_shards_are_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    safetensors(&d.join("model-00001-of-00002.safetensors"), &[&[500, 1000]]);
+    safetensors(&d.join("model-00002-of-00002.safetensors"), &[&[1000, 500]]);
+    // The index's weight_map names each shard many times.
+    write_all(
+        d,
+        &[(
+            "model.safetensors.index.json",
+            r#"{"metadata":{"total_size":2000000},"weight_map":{"a":"model-00001-of-00002.safetensors","b":"model-00001-of-00002.safetensors","c":"model-00002-of-00002.safetensors"}}"#,
+        )],
+    );
+    let (n, p) = params(d);
+    assert_eq!(n, Some(Answer::Number("1e6".into())), "{p:?}");
+    assert!(
+        p.sources["params"].starts_with(
+            "model.safetensors.index.json (the headers of the 2 shards it names): 1M parameters"
+        ),
+        "{:?}",
+        p.sources
+    );
+    // `metadata.total_parameters`, when the index states it, is the count.
+    write_all(
+        d,
+        &[(
+            "model.safetensors.index.json",
+            r#"{"metadata":{"total_parameters":1000000,"total_size":2000000},"weight_map":{"a":"model-00001-of-00002.safetensors"}}"#,
+        )],
+    );
+    let (n, p) = params(d);
+    assert_eq!(n, Some(Answer::Number("1e6".into())), "{p:?}");
+    assert!(p.sources["params"].contains("`metadata.total_parameters`"));
+}
+
+#[test]
+fn an_incomplete_or_disagreeing_set_of_weights_is_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    safetensors(&d.join("model-00001-of-00003.safetensors"), &[&[10, 10]]);
+    let (n, p) = params(d);
+    assert_eq!(n, None);
+    assert!(
+        p.notes
+            .iter()
+            .any(|x| x
+                .starts_with("model-*-of-00003.safetensors: 1 of the 3 shards are in the folder")),
+        "{:?}",
+        p.notes
+    );
+    // Two copies that do not agree: which is the model is not guessed.
+    safetensors(&d.join("model.safetensors"), &[&[10, 10]]);
+    safetensors(&d.join("other.safetensors"), &[&[20, 10]]);
+    let (n, p) = params(d);
+    assert_eq!(n, None);
+    assert!(
+        p.notes
+            .iter()
+            .any(|x| x.contains("hold different parameter counts")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn config_json_counts_are_read_and_the_architecture_is_never_a_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[(
+            "config.json",
+            r#"{"hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 32000}"#,
+        )],
+    );
+    assert_eq!(params(d).0, None);
+    write_all(d, &[("config.json", r#"{"total_params": 1.5e9}"#)]);
+    let (n, p) = params(d);
+    assert_eq!(n, Some(Answer::Number("1.5e9".into())));
+    assert!(p.sources["params"].starts_with("config.json `total_params`: 1.5B"));
+}
+
+#[test]
+fn a_diffusers_pipeline_counts_its_component_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[
+            (
+                "model_index.json",
+                r#"{"_class_name":"StableDiffusionPipeline","unet":["diffusers","UNet2DConditionModel"],"vae":["diffusers","AutoencoderKL"],"text_encoder":["transformers","CLIPTextModel"],"scheduler":["diffusers","PNDMScheduler"]}"#,
+            ),
+            ("scheduler/scheduler_config.json", "{}"),
+        ],
+    );
+    safetensors(
+        &d.join("unet/diffusion_pytorch_model.safetensors"),
+        &[&[1000, 1000]],
+    );
+    // An fp16 copy of the same weights counts once.
+    safetensors(
+        &d.join("unet/diffusion_pytorch_model.fp16.safetensors"),
+        &[&[1000, 1000]],
+    );
+    safetensors(
+        &d.join("vae/diffusion_pytorch_model.safetensors"),
+        &[&[100, 100]],
+    );
+    safetensors(&d.join("text_encoder/model.safetensors"), &[&[200, 100]]);
+    let p = from_dir(&eu(), d, TODAY).unwrap();
+    assert_eq!(
+        p.answers.get("params"),
+        Some(&Answer::Number("1.03e6".into())),
+        "{p:?}"
+    );
+    assert!(
+        p.answers
+            .get("openness")
+            .is_some_and(|a| *a == Answer::Choices(vec!["weights".into()])),
+        "weights in subfolders are seen: {p:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_subfolders_lead_nowhere_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    safetensors(&outside.path().join("w.safetensors"), &[&[1000, 1000]]);
+    std::fs::create_dir(dir.path().join("unet")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("w.safetensors"),
+        dir.path().join("unet/diffusion_pytorch_model.safetensors"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("vae")).unwrap();
+    let (n, p) = params(dir.path());
+    assert_eq!(n, None, "{p:?}");
+    assert!(
+        p.notes.contains(
+            &"unet/diffusion_pytorch_model.safetensors: a link that leads outside the folder; not read"
+                .to_string()
+        ),
+        "{:?}",
+        p.notes
+    );
+    assert!(
+        p.notes
+            .contains(&"vae: a link that leads outside the folder; not read".to_string()),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+    let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o644) };
+    assert_eq!(rc, 0, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_links_to_them_are_named_for_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    mkfifo(&d.join("README.md"));
+    mkfifo(&d.join("pipe"));
+    std::os::unix::fs::symlink(d.join("pipe"), d.join("LICENSE")).unwrap();
+    std::os::unix::fs::symlink(d.join("gone"), d.join("config.json")).unwrap();
+    let p = from_dir(&eu(), d, TODAY).unwrap();
+    for note in [
+        "README.md: a named pipe (FIFO), not a regular file; not read",
+        "LICENSE: a link to a named pipe (FIFO), not a regular file; not read",
+        "config.json: a link that leads nowhere (its target does not exist); not read",
+    ] {
+        assert!(p.notes.contains(&note.to_string()), "{note}: {:?}", p.notes);
+    }
+}
+
+#[test]
+fn git_lfs_pointers_are_named_not_read_as_files() {
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 4404019200\n";
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[("model.safetensors", pointer), ("README.md", pointer)],
+    );
+    let p = from_dir(&eu(), dir.path(), TODAY).unwrap();
+    assert!(!p.answers.contains_key("params"), "{p:?}");
+    for note in [
+        "model.safetensors: a Git LFS pointer, not the file itself: the real file was not downloaded (`git lfs pull` fetches it); not counted",
+        "README.md: a Git LFS pointer, not the file itself: the real file was not downloaded (`git lfs pull` fetches it); not read",
+    ] {
+        assert!(p.notes.contains(&note.to_string()), "{note}: {:?}", p.notes);
+    }
 }
