@@ -154,27 +154,138 @@ fn links_out_of_the_folder_and_huge_files_are_not_read() {
     assert!(e.to_string().contains("missing"), "{e}");
 }
 
-/// What a person answers by hand after the pre-answers (for open-llm).
-fn typed_rest() -> Answers {
-    let text = std::fs::read_to_string("tests/fixtures/repos/open-llm.rest.answers.ron").unwrap();
-    aiact::questionnaire::source::parse_text("rest", &text, "answers file").unwrap()
+/// The fixture folders: each has `<name>.by-hand.answers.ron` beside it.
+fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir("tests/fixtures/repos")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
+/// Same answers, numbers compared as numbers (`1139277824` = `1.139277824e9`).
+fn same_answers(q: &Questionnaire, a: &Answers, b: &Answers) -> Result<(), String> {
+    let keys = |x: &Answers| x.keys().cloned().collect::<Vec<_>>();
+    if keys(a) != keys(b) {
+        return Err(format!("questions differ: {:?} vs {:?}", keys(a), keys(b)));
+    }
+    for (id, x) in a {
+        let y = &b[id];
+        let same = match (x, y) {
+            (Answer::Number(s), Answer::Number(t)) => {
+                let (s, t) = (
+                    aiact::answers::parse_number(s).unwrap(),
+                    aiact::answers::parse_number(t).unwrap(),
+                );
+                (s - t).abs() <= 1e-9 * s.abs().max(t.abs())
+            }
+            (Answer::Choices(s), Answer::Choices(t)) => {
+                let (mut s, mut t) = (s.clone(), t.clone());
+                s.sort();
+                t.sort();
+                s == t
+            }
+            _ => x == y,
+        };
+        if !same {
+            let question = q.question(id).unwrap();
+            return Err(format!(
+                "{id}: {} vs {}",
+                question.describe(x),
+                question.describe(y)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// For every fixture folder: `new --from` pre-fills a session, the rest is
+/// typed as by hand, and each pre-answer is confirmed in the real app with
+/// Enter — or, where it is "not sure", settled with the arrow keys as the
+/// person would. The session's answers and outcomes must then be those of the
+/// answers written by hand from the card.
 #[test]
-fn prefilled_then_confirmed_reaches_the_outcomes_typed_by_hand() {
+fn every_fixture_prefilled_then_confirmed_in_the_app_equals_its_answers_typed_by_hand() {
+    use aiact::tui::app::{App, Msg, Row, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |app: &mut App, code| app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     let q = eu();
-    let p = from_dir(&q, &repo("open-llm"), TODAY).unwrap();
-    let mut merged = p.answers.clone();
-    merged.extend(typed_rest());
-    let by_hand: Answers = aiact::cli::load_answers(Path::new(
-        "tests/fixtures/repos/open-llm.by-hand.answers.ron",
-    ))
-    .unwrap();
-    let a = evaluate(&q, &merged, TODAY);
-    let b = evaluate(&q, &by_hand, TODAY);
-    assert!(a.is_complete() && b.is_complete());
-    assert_eq!(a.statuses(&q), b.statuses(&q));
-    assert!(!a.statuses(&q).is_empty());
+    let names = fixtures();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in &names {
+        let file = format!("tests/fixtures/repos/{name}.by-hand.answers.ron");
+        let by_hand = aiact::cli::load_answers(Path::new(&file))
+            .unwrap_or_else(|e| panic!("{name}: every fixture has {file}: {e}"));
+        let data = tempfile::tempdir().unwrap();
+        let store = aiact::session::Store::open(data.path()).unwrap();
+        let now = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+        let (_, mut s, _) = aiact::assessment::create_new(
+            &store,
+            Some(name),
+            None,
+            None,
+            Some(&repo(name)),
+            now,
+            TODAY,
+        )
+        .unwrap();
+        assert!(!s.prefilled.is_empty(), "{name}: something is pre-filled");
+        // What the card does not say, typed by hand.
+        for (id, a) in &by_hand {
+            if !s.prefilled.contains_key(id) {
+                s.set_answer(id, a.clone(), now);
+            }
+        }
+        let mut app = App::new(q.clone(), s.answers(), TODAY);
+        app.handle(Msg::Opened(Box::new(aiact::tui::Opened {
+            session: s,
+            questionnaire: q.clone(),
+            read_only: None,
+            notice: None,
+        })));
+        let mut steps = 0;
+        while let Screen::Question(qi) = app.screen() {
+            steps += 1;
+            assert!(steps < 200, "{name}: the app never reaches the results");
+            let id = q.questions[qi].id();
+            if app.overlay().is_none()
+                && app.answer(id) == Some(&Answer::NotSure)
+                && let Some(Answer::Choice(want)) = by_hand.get(id)
+            {
+                // "Not sure" with its reason: the person picks the answer.
+                let o = q.questions[qi].option_index(want).unwrap();
+                let rows = app.rows(qi);
+                let target = rows.iter().position(|r| *r == Row::Option(o)).unwrap();
+                while app.selected() > target {
+                    key(&mut app, KeyCode::Up);
+                }
+                while app.selected() < target {
+                    key(&mut app, KeyCode::Down);
+                }
+            }
+            key(&mut app, KeyCode::Enter);
+        }
+        let ev = app.evaluation();
+        let unconfirmed: Vec<&str> = ev
+            .path
+            .iter()
+            .map(|&i| q.questions[i].id())
+            .filter(|id| app.prefilled(id).is_some())
+            .collect();
+        assert!(unconfirmed.is_empty(), "{name}: {unconfirmed:?}");
+        let got = aiact::engine::effective_answers(&q, &app.session().answers(), ev);
+        let want_ev = evaluate(&q, &by_hand, TODAY);
+        let want = aiact::engine::effective_answers(&q, &by_hand, &want_ev);
+        if let Err(e) = same_answers(&q, &got, &want) {
+            panic!("{name}: {e}");
+        }
+        assert!(ev.is_complete() && want_ev.is_complete(), "{name}");
+        assert_eq!(ev.statuses(&q), want_ev.statuses(&q), "{name}");
+        assert!(!ev.statuses(&q).is_empty(), "{name}");
+    }
 }
 
 #[test]
@@ -622,5 +733,128 @@ fn git_lfs_pointers_are_named_not_read_as_files() {
         "README.md: a Git LFS pointer, not the file itself: the real file was not downloaded (`git lfs pull` fetches it); not read",
     ] {
         assert!(p.notes.contains(&note.to_string()), "{note}: {:?}", p.notes);
+    }
+}
+
+/// Unconfirmed pre-answers are marked wherever answers are shown, not only
+/// on their question's screen.
+#[test]
+fn unconfirmed_pre_answers_are_marked_in_reports_the_list_and_the_results() {
+    let data = tempfile::tempdir().unwrap();
+    // Incomplete: the answers shown end at the first open question.
+    let mark = "— pre-filled, not yet confirmed: README.md, front matter \\`pipeline\\_tag\\`: text-generation. A pipeline tag says";
+    // run --from: Markdown and JSON.
+    let out = common::aiact_in(
+        data.path(),
+        &[
+            "run",
+            "--from",
+            "tests/fixtures/repos/open-llm",
+            "--partial",
+        ],
+    );
+    let md = common::ok(&out);
+    assert!(md.contains(mark), "{md}");
+    let out = common::aiact_in(
+        data.path(),
+        &[
+            "run",
+            "--from",
+            "tests/fixtures/repos/open-llm",
+            "--partial",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&common::ok(&out)).unwrap();
+    let unconfirmed = doc["unconfirmed"].as_array().expect("unconfirmed listed");
+    assert!(
+        unconfirmed.iter().any(|u| u["question"] == "component"
+            && u["source"].as_str().is_some_and(
+                |s| s.starts_with("README.md, front matter `pipeline_tag`: text-generation")
+            )),
+        "{unconfirmed:?}"
+    );
+    // A session: report and list.
+    common::ok(&common::aiact_in(
+        data.path(),
+        &[
+            "new",
+            "--name",
+            "tiny",
+            "--from",
+            "tests/fixtures/repos/open-llm",
+        ],
+    ));
+    let md = common::ok(&common::aiact_in(data.path(), &["report", "tiny"]));
+    assert!(md.contains(mark), "{md}");
+    let json = common::ok(&common::aiact_in(
+        data.path(),
+        &["report", "tiny", "--format", "json"],
+    ));
+    assert!(json.contains("\"unconfirmed\""), "{json}");
+    let list = common::ok(&common::aiact_in(data.path(), &["list"]));
+    assert!(list.contains("(6 pre-filled, not yet confirmed)"), "{list}");
+    let list = common::ok(&common::aiact_in(
+        data.path(),
+        &["list", "--format", "json"],
+    ));
+    let doc: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(doc["sessions"][0]["unconfirmed"], 6, "{list}");
+
+    // The results screen names them, and the answers list marks each.
+    use aiact::tui::app::{App, Msg, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let store = aiact::session::Store::open(data.path()).unwrap();
+    let s = store.load("tiny").unwrap();
+    let q = eu();
+    let mut app = App::new(q.clone(), s.answers(), TODAY);
+    app.handle(Msg::Opened(Box::new(aiact::tui::Opened {
+        session: s,
+        questionnaire: q,
+        read_only: None,
+        notice: None,
+    })));
+    app.handle(Msg::Key(KeyEvent::new(
+        KeyCode::Char('r'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.screen(), Screen::Results);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
+    term.draw(|f| aiact::tui::view::render(&app, f)).unwrap();
+    let buf = term.backend().buffer();
+    let text: String = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(
+        text.contains("⟳ Pre-filled, not yet confirmed: Component"),
+        "{text}"
+    );
+    assert!(text.contains("⟳ A general-purpose AI model"), "{text}");
+}
+
+/// The README's Sessions table names every flag of `aiact new` (it once left
+/// out `--from`).
+#[test]
+fn the_readme_sessions_table_lists_every_flag_of_new() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `aiact new "))
+        .expect("a row for aiact new");
+    let cmd = <aiact::cli::Cli as clap::CommandFactory>::command();
+    let new = cmd.find_subcommand("new").expect("aiact new");
+    for arg in new.get_arguments() {
+        if let Some(long) = arg.get_long()
+            && !["help", "version"].contains(&long)
+            && !arg.is_hide_set()
+        {
+            assert!(row.contains(&format!("--{long}")), "--{long}: {row}");
+        }
     }
 }

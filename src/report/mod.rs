@@ -7,6 +7,8 @@ mod json;
 mod markdown;
 mod model_card;
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 
 pub use graph::{
@@ -47,6 +49,9 @@ pub struct Report<'a> {
     /// The answer changes that would flip an outcome, when asked for
     /// (`--what-if`): computing them costs many evaluations.
     pub what_if: Option<&'a [Flip]>,
+    /// Pre-answers not confirmed yet, by question id: where each came from
+    /// (`aiact new --from`, `run --from`). Reports mark them.
+    pub prefilled: Option<&'a BTreeMap<String, String>>,
 }
 
 impl<'a> Report<'a> {
@@ -57,6 +62,7 @@ impl<'a> Report<'a> {
             ev,
             session: None,
             what_if: None,
+            prefilled: None,
         }
     }
 
@@ -70,6 +76,12 @@ impl<'a> Report<'a> {
     /// them last, as context, without status words.
     pub fn background(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
         self.grouped_where(true)
+    }
+
+    /// Where the answer to question `id` was pre-filled from, while it is
+    /// not confirmed.
+    pub fn unconfirmed(&self, id: &str) -> Option<&'a str> {
+        self.prefilled?.get(id).map(String::as_str)
     }
 
     /// Whether any outcome is a result (not background).
