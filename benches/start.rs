@@ -1,7 +1,9 @@
 //! What the start screen costs: decoding the shipped questionnaires'
 //! embedded compiled form (against parsing their RON), their headers alone,
 //! and listing 1,000 saved sessions from the folder's index (against parsing
-//! every file, as the start screen did before the index).
+//! every file, as the start screen did before the index); and one durable
+//! save (write, fsync, rename, fsync the folder), which the app makes after
+//! every change.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
@@ -73,5 +75,25 @@ fn sessions(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, shipped, sessions);
+fn durable_save(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(dir.path()).unwrap();
+    let q = load_shipped("eu-ai-act-oss").unwrap().unwrap();
+    let now = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+    let mut s = aiact::session::Session::new("timing", &q, now).unwrap();
+    store.create(&s).unwrap();
+    let mut i = 0u64;
+    let mut group = c.benchmark_group("durable_save");
+    group.sample_size(20);
+    group.bench_function("one_change", |b| {
+        b.iter(|| {
+            i += 1;
+            s.set_note("x", &i.to_string(), now);
+            store.save(black_box(&s)).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, shipped, sessions, durable_save);
 criterion_main!(benches);

@@ -1,18 +1,15 @@
 //! Fuzz findings and tricky inputs, replayed on stable: every file in
 //! `tests/fixtures/fuzz/<target>/` goes through exactly the code the fuzz
 //! target of that name runs (`fuzz/drive.rs`, shared with the fuzz crate)
-//! and must come back without panicking, quickly. Where a file has a
+//! and must come back without panicking (how fast is for the fuzzer's own
+//! time limit and the load benches, not a test's clock). Where a file has a
 //! sibling `<name>.expected`, that file holds the first line of the expected
 //! error (or `ok` when the input must be accepted).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 #[path = "../fuzz/drive.rs"]
 mod drive;
-
-/// Generous for a debug build; the fuzzer's own limit is 10 s in release.
-const SLOW: Duration = Duration::from_secs(30);
 
 fn replay(target: &str, run: fn(&str) -> aiact::Result<()>) {
     let dir = Path::new("tests/fixtures/fuzz").join(target);
@@ -31,13 +28,10 @@ fn replay(target: &str, run: fn(&str) -> aiact::Result<()>) {
         let Ok(text) = std::str::from_utf8(&bytes) else {
             continue;
         };
-        let started = Instant::now();
         let got = match run(text) {
             Ok(()) => "ok".to_string(),
             Err(e) => e.to_string().lines().next().unwrap_or("").to_string(),
         };
-        let took = started.elapsed();
-        assert!(took < SLOW, "{}: took {took:?}", file.display());
         let expected = file.with_file_name(format!(
             "{}.expected",
             file.file_name().unwrap().to_string_lossy()

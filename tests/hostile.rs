@@ -574,7 +574,6 @@ fn a_session_file_over_the_size_limit_is_refused_before_reading() {
         .unwrap()
         .set_len(50 * 1024 * 1024)
         .unwrap();
-    let started = std::time::Instant::now();
     let out = common::aiact_in(dir.path(), &["report", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -584,7 +583,6 @@ fn a_session_file_over_the_size_limit_is_refused_before_reading() {
             file.display()
         )
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     let listed = common::stdout(&common::aiact_in(dir.path(), &["list"]));
     assert!(
         listed.contains("BROKEN huge.ron: ") && listed.contains("50.0 MB"),

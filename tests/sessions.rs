@@ -854,8 +854,11 @@ fn report_snapshots_escape_user_text() {
     insta::assert_snapshot!("session_report_model_card", redact(&card, dir.path()));
 }
 
+/// Saving again and again (as the app does on every change) leaves the last
+/// state on disk each time. How long a durable save takes is measured by the
+/// `durable_save` bench (benches/start.rs), not asserted here.
 #[test]
-fn a_durable_save_is_quick_enough_for_every_keystroke() {
+fn a_durable_save_leaves_the_latest_state_each_time() {
     let dir = tempfile::tempdir().unwrap();
     let q = questionnaire::load_shipped("eu-ai-act-oss")
         .unwrap()
@@ -865,15 +868,12 @@ fn a_durable_save_is_quick_enough_for_every_keystroke() {
     let ev = evaluate(&q, &s.answers(), today());
     s.record_evaluation(&q, &ev);
     store.create(&s).unwrap();
-    let rounds = 20;
-    let start = std::time::Instant::now();
-    for i in 0..rounds {
+    for i in 0..20 {
         s.set_note("x", &i.to_string(), ts("2026-11-20T09:00:00Z"));
         store.save(&s).unwrap();
+        let back = store.load("timing").unwrap();
+        assert_eq!(back.answers, s.answers, "round {i}");
     }
-    let each = start.elapsed() / rounds;
-    eprintln!("one durable save (write, fsync, rename, fsync folder): {each:?}");
-    assert!(each < Duration::from_secs(2), "{each:?}");
 }
 
 /// Issue 14.1: creating checked the name and then renamed over it, so two

@@ -237,9 +237,11 @@ fn run_answers(
             .as_deref()
             .unwrap_or(questionnaire::DEFAULT_ID),
     )?;
+    let mut marks = std::collections::BTreeMap::new();
     let mut answers = match &args.from {
         Some(dir) => {
             let p = crate::prefill::from_dir(&q, dir, today)?;
+            marks = p.sources.clone();
             for (id, source) in &p.sources {
                 let _ = writeln!(
                     err,
@@ -263,6 +265,10 @@ fn run_answers(
     if let Some(file) = &args.answers {
         let given = load_answers(file)?;
         check_answers(&evaluate(&q, &given, today), &shown)?;
+        // Answered in the file: no longer only a pre-answer.
+        for id in given.keys() {
+            marks.remove(id);
+        }
         answers.extend(given);
     }
     let ev = evaluate(&q, &answers, today);
@@ -297,6 +303,7 @@ fn run_answers(
         .then(|| crate::engine::what_if(&q, &answers, today));
     let mut report = Report::new(&q, &answers, &ev);
     report.what_if = flips.as_deref();
+    report.prefilled = Some(&marks);
     let text = match args.format {
         args::Format::Markdown => to_markdown(&report),
         args::Format::Json => to_json(&report),

@@ -218,6 +218,8 @@ struct Row {
     provisional: usize,
     done: usize,
     in_progress: usize,
+    /// Pre-answers not confirmed yet.
+    unconfirmed: usize,
     updated: String,
 }
 
@@ -261,6 +263,17 @@ pub(super) fn list(
                     .values()
                     .filter(|f| f.status == Progress::InProgress)
                     .count(),
+                // Those the answers can still reach: the others count for nothing.
+                unconfirmed: {
+                    let reachable = ev.reachable(&q);
+                    s.prefilled
+                        .keys()
+                        .filter(|id| {
+                            s.answers.contains_key(*id)
+                                && q.question_index(id).is_some_and(|i| reachable[i])
+                        })
+                        .count()
+                },
                 updated: s.updated.strftime("%Y-%m-%d %H:%M").to_string(),
             })
         });
@@ -283,6 +296,7 @@ pub(super) fn list(
                     "applies": r.applies,
                     "provisional": r.provisional,
                     "follow_up": {"done": r.done, "in_progress": r.in_progress},
+                    "unconfirmed": r.unconfirmed,
                     "updated": r.updated,
                 })).collect::<Vec<_>>(),
                 "broken": broken.iter().map(|(f, e)| json!({"file": f, "error": e})).collect::<Vec<_>>(),
@@ -299,11 +313,17 @@ pub(super) fn list(
                 let _ = writeln!(out, "  (none yet; start one with `aiact new`)");
             }
             for r in &rows {
-                let progress = if r.complete {
+                let mut progress = if r.complete {
                     "complete".to_string()
                 } else {
                     format!("{}/{} answered", r.answered, r.path_len)
                 };
+                if r.unconfirmed > 0 {
+                    progress.push_str(&format!(
+                        " ({} pre-filled, not yet confirmed)",
+                        r.unconfirmed
+                    ));
+                }
                 let _ = writeln!(
                     out,
                     "  {}  [{} {}]  {}  {} apply, {} provisional  follow-up {} done, {} in progress  updated {}",
@@ -363,6 +383,7 @@ pub(super) fn report(
     let info = session::report_info(&s);
     let mut report = Report::new(&q, &answers, &ev);
     report.session = Some(&info);
+    report.prefilled = Some(&s.prefilled);
     let text = match args.format {
         ReportFormat::Markdown => to_markdown(&report),
         ReportFormat::Json => to_json(&report),

@@ -96,13 +96,25 @@ pub struct PrefillRule {
 pub enum PrefillSource {
     /// A field of the YAML front matter of `README.md` (a model or dataset card).
     FrontMatter(String),
+    /// A list field of the front matter (such as `tags`) in which any one
+    /// value may carry meaning: the values the rule lists are used, the
+    /// others ignored, so a list with none of them gives no pre-answer (not
+    /// "not sure"). Values pointing to different options of a single-answer
+    /// question give "not sure", with the reason.
+    FrontMatterAny(String),
     /// The licence whose text is in `LICENSE`, `LICENSE.md`, `LICENSE.txt`,
     /// `LICENCE` or `COPYING`, as an SPDX id (e.g. `Apache-2.0`).
     LicenceText,
-    /// Whether a file whose name matches the pattern exists (one `*` allowed).
+    /// Whether a file whose name matches the pattern exists: `*` matches any
+    /// run of characters but `/`, so `*.safetensors` names the folder's own
+    /// files and `*/*.safetensors` those of its immediate subfolders.
     FileExists(String),
-    /// The parameter count: `config.json`'s `num_parameters`, else the sum of
-    /// the tensor sizes in the `*.safetensors` headers.
+    /// The parameter count: a parameter count stated in `config.json`
+    /// (`num_parameters` and the like), else the tensor sizes in the
+    /// safetensors headers of one copy of the weights (an index's
+    /// `total_parameters` or shards, else one complete shard set or a
+    /// consolidated file), or of a diffusers pipeline's component folders.
+    /// Never estimated from the architecture.
     Parameters,
     /// The product of numbers from other sources and a factor (for example
     /// training compute ≈ 6 × parameters × tokens).

@@ -77,6 +77,19 @@ pub fn to_json(r: &Report) -> String {
         "outcomes": outcomes,
         "disclaimer": q.meta.disclaimer,
     });
+    // Pre-answers still to be confirmed, with where each came from: only
+    // those the answers above use.
+    let effective = effective_answers(q, r.answers, r.ev);
+    let unconfirmed: Vec<Value> = r
+        .prefilled
+        .into_iter()
+        .flatten()
+        .filter(|(id, _)| effective.contains_key(id.as_str()))
+        .map(|(id, source)| json!({"question": id, "source": source}))
+        .collect();
+    if !unconfirmed.is_empty() {
+        doc["unconfirmed"] = json!(unconfirmed);
+    }
     // Ranked most relevant first (`rank` 1), as the engine ranks them.
     if let Some(flips) = r.what_if {
         doc["what_if"] = json!(

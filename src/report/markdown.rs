@@ -252,6 +252,15 @@ pub fn to_markdown(r: &Report) -> String {
             |a| md_escape(&question.describe_in(a, &m.engine.not_sure)),
         );
         let mut cell = answer;
+        if let Some(source) = r.unconfirmed(question.id())
+            && effective.contains_key(question.id())
+        {
+            let _ = write!(
+                cell,
+                " — pre-filled, not yet confirmed: {}",
+                md_escape(source)
+            );
+        }
         if let Some(info) = r.session
             && let Some((_, note)) = info.notes.iter().find(|(id, _)| id == question.id())
         {

@@ -7,6 +7,8 @@ mod json;
 mod markdown;
 mod model_card;
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 
 pub use graph::{
@@ -45,6 +47,9 @@ pub struct Report<'a> {
     /// The answer changes that would flip an outcome, when asked for
     /// (`--what-if`): computing them costs many evaluations.
     pub what_if: Option<&'a [Flip]>,
+    /// Pre-answers not confirmed yet, by question id: where each came from
+    /// (`aiact new --from`, `run --from`). Reports mark them.
+    pub prefilled: Option<&'a BTreeMap<String, String>>,
 }
 
 impl<'a> Report<'a> {
@@ -61,6 +66,7 @@ impl<'a> Report<'a> {
             ev,
             session: None,
             what_if: None,
+            prefilled: None,
         }
     }
 
@@ -74,6 +80,12 @@ impl<'a> Report<'a> {
     /// them last, as context, without status words.
     pub fn background(&self) -> Vec<(usize, Vec<&'a OutcomeResult>)> {
         self.grouped_where(true)
+    }
+
+    /// Where the answer to question `id` was pre-filled from, while it is
+    /// not confirmed.
+    pub fn unconfirmed(&self, id: &str) -> Option<&'a str> {
+        self.prefilled?.get(id).map(String::as_str)
     }
 
     /// Whether any outcome is a result (not background).

@@ -1660,6 +1660,7 @@ impl App {
         let info = crate::session::report_info(&self.session);
         let mut report = Report::new(q, &answers, &self.ev);
         report.session = Some(&info);
+        report.prefilled = Some(&self.session.prefilled);
         to_markdown(&report)
     }
 }

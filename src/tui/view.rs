@@ -1013,9 +1013,14 @@ fn render_side(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             .answer(question.id())
             .map(|a| answer_text(q, qi, a))
             .unwrap_or_default();
+        // A pre-answer is marked on its own line too, which is never cut.
+        let (answer, style) = match app.prefilled(question.id()) {
+            Some(_) => (format!("⟳ {answer}"), theme.warn()),
+            None => (answer, theme.dim()),
+        };
         lines.push(Line::styled(
             format!("   {}", truncate(&answer, width)),
-            theme.dim(),
+            style,
         ));
     }
     let h = inner.height as usize;
@@ -1065,6 +1070,25 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
                 width,
             ),
             theme.dim(),
+        ));
+        lines.push(Line::raw(""));
+    }
+    let unconfirmed: Vec<&str> = app
+        .answered_path()
+        .iter()
+        .map(|&qi| &q.questions[qi])
+        .filter(|question| app.prefilled(question.id()).is_some())
+        .map(|question| question.short())
+        .collect();
+    if !unconfirmed.is_empty() {
+        lines.extend(wrapped(
+            &format!(
+                "⟳ Pre-filled, not yet confirmed: {}. These results rest on them.",
+                unconfirmed.join(", ")
+            ),
+            width,
+            theme.warn(),
+            " ",
         ));
         lines.push(Line::raw(""));
     }
