@@ -181,12 +181,16 @@ pub fn create_new(
     store: &Store,
     name: Option<&str>,
     questionnaire_spec: Option<&str>,
+    language: Option<&str>,
     answers_file: Option<&Path>,
     from: Option<&Path>,
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session, Vec<String>)> {
-    let q = questionnaire_for(questionnaire_spec)?;
+    let (q, _) = questionnaire::translation::load_spec(
+        questionnaire_spec.unwrap_or(questionnaire::DEFAULT_ID),
+        language,
+    )?;
     let prefilled = match from {
         Some(dir) => crate::prefill::from_dir(&q, dir, today)?,
         None => crate::prefill::Prefilled::default(),
@@ -221,6 +225,18 @@ pub fn questionnaire_for(spec: Option<&str>) -> Result<Questionnaire> {
 /// [`OpenMode`]); the returned [`Opened`] carries the lock, the evaluation
 /// and the migration to show.
 pub fn open(store: &Store, name: Option<&str>, mode: OpenMode, today: Date) -> Result<Opened> {
+    open_in(store, name, mode, today, None)
+}
+
+/// [`open`] with the questionnaire in `language` (`--language`); `None`
+/// keeps the language the session was last shown in.
+pub fn open_in(
+    store: &Store,
+    name: Option<&str>,
+    mode: OpenMode,
+    today: Date,
+    language: Option<&str>,
+) -> Result<Opened> {
     let name = match name {
         Some(n) => n.to_string(),
         None => store.most_recent()?.map(|s| s.name).ok_or_else(|| {
@@ -230,5 +246,5 @@ pub fn open(store: &Store, name: Option<&str>, mode: OpenMode, today: Date) -> R
             ))
         })?,
     };
-    store.open_session(&name, mode, today)
+    store.open_session_in(&name, mode, today, language)
 }

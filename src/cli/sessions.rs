@@ -22,15 +22,31 @@ pub(crate) use crate::assessment::data_store;
 pub(super) fn new(
     data_dir: Option<&Path>,
     args: &NewArgs,
+    language: Option<&str>,
     env: &Env,
     today: Date,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
+    if let Some(lang) = language {
+        // Said before the session is made; the session shows the original
+        // text of whatever is not translated.
+        let (_, missing) = crate::questionnaire::translation::load_spec(
+            args.questionnaire
+                .as_deref()
+                .unwrap_or(crate::questionnaire::DEFAULT_ID),
+            Some(lang),
+        )?;
+        if let Some(w) = crate::questionnaire::translation::missing_warning(lang, &missing) {
+            let _ = writeln!(err, "aiact: warning: {w}");
+        }
+    }
     let (path, s, notes) = crate::assessment::create_new(
         &store,
         args.name.as_deref(),
         args.questionnaire.as_deref(),
+        language,
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),
@@ -69,6 +85,7 @@ pub(super) fn new(
 pub(super) fn resume(
     data_dir: Option<&Path>,
     args: &ResumeArgs,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
@@ -80,7 +97,7 @@ pub(super) fn resume(
     } else {
         OpenMode::LockOrReadOnly
     };
-    let opened = crate::assessment::open(&store, args.name.as_deref(), mode, today)?;
+    let opened = crate::assessment::open_in(&store, args.name.as_deref(), mode, today, language)?;
     let q = &opened.questionnaire;
     let _ = writeln!(
         out,
@@ -133,6 +150,9 @@ pub(super) fn resume(
 }
 
 fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
+    if let Some(note) = &m.translation_note {
+        let _ = writeln!(out, "{}", printable_line(note));
+    }
     if let Some((before, after)) = &m.version_change {
         let _ = writeln!(
             out,
@@ -327,6 +347,7 @@ pub(super) fn list(
 pub(super) fn load_for_report(
     data_dir: Option<&Path>,
     spec: &str,
+    language: Option<&str>,
     today: Date,
 ) -> Result<(Session, Questionnaire, crate::engine::Evaluation)> {
     let as_path = Path::new(spec);
@@ -337,7 +358,7 @@ pub(super) fn load_for_report(
         let file = store.find(spec)?;
         (Session::read(&file)?, file)
     };
-    let q = s.load_questionnaire(&file)?;
+    let (q, _) = s.load_questionnaire_in(&file, language)?;
     let (ev, _) = migrate(&mut s, &q, today);
     Ok((s, q, ev))
 }
@@ -345,10 +366,11 @@ pub(super) fn load_for_report(
 pub(super) fn report(
     data_dir: Option<&Path>,
     args: &ReportArgs,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let (s, q, ev) = load_for_report(data_dir, &args.session, today)?;
+    let (s, q, ev) = load_for_report(data_dir, &args.session, language, today)?;
     let answers = s.answers();
     let info = session::report_info(&s);
     let mut report = Report::new(&q, &answers, &ev);
@@ -373,12 +395,13 @@ pub(super) fn report(
 pub(super) fn recheck(
     data_dir: Option<&Path>,
     name: &str,
+    language: Option<&str>,
     env: &Env,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let mut opened = store.open_session(name, OpenMode::Lock, today)?;
+    let mut opened = store.open_session_in(name, OpenMode::Lock, today, language)?;
     let q = &opened.questionnaire;
     let saved_date = store
         .load(name)?

@@ -788,7 +788,14 @@ pub fn compile(
         match topo_order(&successors) {
             Some(order) => {
                 let outcome_ids: Vec<&str> = outcomes.iter().map(|o| o.id()).collect();
-                check_route_reads(&questions, &facts, &outcome_ids, &successors, &order, &mut cx);
+                check_route_reads(
+                    &questions,
+                    &facts,
+                    &outcome_ids,
+                    &successors,
+                    &order,
+                    &mut cx,
+                );
                 for &q in order.iter().rev() {
                     let (mut lo, mut hi) = (u32::MAX, 0u32);
                     let mut ends = successors[q].is_empty();
@@ -882,6 +889,7 @@ pub fn compile(
         text_hash,
         source: source.to_string(),
         text: None,
+        translation: None,
         question_index: qindex
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))

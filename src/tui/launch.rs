@@ -26,10 +26,15 @@ fn export_dir(cli: &Cli, env: &Env) -> Option<std::path::PathBuf> {
 pub fn start(cli: &Cli, env: &Env, today: Date) -> Result<i32> {
     // The shipped questionnaires are offered by their headers; a choice is
     // decoded only when the user picks it.
+    let language = cli.language.as_deref();
     let choices: Vec<Choice> = match cli.questionnaire.as_deref() {
-        Some(spec) => match Choice::shipped(spec) {
+        Some(spec) => match Choice::shipped(spec).filter(|_| language.is_none()) {
             Some(c) => vec![c],
-            None => vec![questionnaire::load_spec(spec)?.into()],
+            None => vec![
+                questionnaire::translation::load_spec(spec, language)?
+                    .0
+                    .into(),
+            ],
         },
         None => Choice::all_shipped(),
     };
@@ -70,7 +75,7 @@ pub fn present(cli: &Cli, args: &PresentArgs, env: &Env, today: Date) -> Result<
         .questionnaire
         .as_deref()
         .unwrap_or(questionnaire::DEFAULT_ID);
-    let questionnaire = questionnaire::load_spec(spec)?;
+    let (questionnaire, _) = questionnaire::translation::load_spec(spec, cli.language.as_deref())?;
     check_terminal(env)?;
     let theme = match args.theme {
         crate::cli::args::PresentTheme::Light => super::PresentTheme::Light,
@@ -107,7 +112,13 @@ pub fn resume(cli: &Cli, args: &ResumeArgs, env: &Env, today: Date) -> Result<i3
     } else {
         OpenMode::LockOrReadOnly
     };
-    let opened = assessment::open(&store, args.name.as_deref(), mode, today)?;
+    let opened = assessment::open_in(
+        &store,
+        args.name.as_deref(),
+        mode,
+        today,
+        cli.language.as_deref(),
+    )?;
     let read_only = args
         .read_only
         .then(|| "Opened read-only: changes are not saved.".to_string());
@@ -122,6 +133,7 @@ pub fn new(cli: &Cli, args: &NewArgs, env: &Env, today: Date) -> Result<i32> {
         &store,
         args.name.as_deref(),
         args.questionnaire.as_deref(),
+        cli.language.as_deref(),
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),
