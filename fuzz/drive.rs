@@ -55,6 +55,8 @@ pub fn first_options(q: &Questionnaire) -> Answers {
                 }
                 Kind::Number { min, .. } => Answer::Number(min.unwrap_or(1.0).to_string()),
                 Kind::Text { .. } => Answer::Text("x".to_string()),
+                // An information screen takes no answer.
+                Kind::Info => return None,
             };
             Some((question.id().to_string(), answer))
         })

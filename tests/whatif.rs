@@ -142,7 +142,8 @@ fn all_answers(q: &Questionnaire, qi: usize) -> Vec<Answer> {
             }
             out.push(num("0"));
         }
-        Kind::Text { .. } => {}
+        // An information screen takes no answer.
+        Kind::Text { .. } | Kind::Info => {}
     }
     out
 }

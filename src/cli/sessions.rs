@@ -29,24 +29,20 @@ pub(super) fn new(
     err: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    if let Some(lang) = language {
-        // Said before the session is made; the session shows the original
-        // text of whatever is not translated.
-        let (_, missing) = crate::questionnaire::translation::load_spec(
-            args.questionnaire
-                .as_deref()
-                .unwrap_or(crate::questionnaire::DEFAULT_ID),
-            Some(lang),
-        )?;
-        if let Some(w) = crate::questionnaire::translation::missing_warning(lang, &missing) {
-            let _ = writeln!(err, "aiact: warning: {w}");
-        }
+    let (q, missing) = crate::questionnaire::translation::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(crate::questionnaire::DEFAULT_ID),
+        language,
+    )?;
+    if let Some(w) = crate::questionnaire::translation::missing_warning(&q.meta.language, &missing)
+    {
+        let _ = writeln!(err, "aiact: warning: {w}");
     }
     let (path, s, notes) = crate::assessment::create_new(
         &store,
         args.name.as_deref(),
-        args.questionnaire.as_deref(),
-        language,
+        &q,
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),

@@ -517,7 +517,7 @@ pub fn translate_or_copy(
     });
     match from_file {
         Ok(r) => Ok(r),
-        Err(e) => from_copy(q).and_then(Result::ok).map_or(Err(e), Ok),
+        Err(e) => from_copy(q).and_then(Result::ok).ok_or(e),
     }
 }
 

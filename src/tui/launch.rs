@@ -129,11 +129,16 @@ pub fn resume(cli: &Cli, args: &ResumeArgs, env: &Env, today: Date) -> Result<i3
 pub fn new(cli: &Cli, args: &NewArgs, env: &Env, today: Date) -> Result<i32> {
     check_terminal(env)?;
     let store = assessment::data_store(cli.data_dir.as_deref())?;
+    let (q, _) = questionnaire::translation::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(questionnaire::DEFAULT_ID),
+        cli.language.as_deref(),
+    )?;
     let (_, session, notes) = assessment::create_new(
         &store,
         args.name.as_deref(),
-        args.questionnaire.as_deref(),
-        cli.language.as_deref(),
+        &q,
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),
