@@ -585,11 +585,7 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                 }
             }
             Row::Continue => {
-                top.push(selectable(
-                    sel,
-                    theme,
-                    vec![Span::raw("Continue ⏎")],
-                ));
+                top.push(selectable(sel, theme, vec![Span::raw("Continue ⏎")]));
             }
             Row::Estimate => {
                 let label = question
