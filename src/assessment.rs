@@ -175,30 +175,29 @@ pub fn load_answers(path: &Path) -> Result<Answers> {
     source::parse_text(&path.display().to_string(), &text, "answers file")
 }
 
-/// Creates a session as `aiact new` does: the named questionnaire,
-/// pre-answers from the component's folder (`--from`, each marked for the
+/// Creates a session as `aiact new` does: on `q` (loaded by the caller, in
+/// the language asked for), pre-answers from the component's folder (`--from`, each marked for the
 /// user to confirm), then the answers file (which wins, and needs no
 /// confirming), the name exact when given. Returns the notes of the prefill
 /// (files that could not be read or used) with the session.
 pub fn create_new(
     store: &Store,
     name: Option<&str>,
-    questionnaire_spec: Option<&str>,
+    q: &Questionnaire,
     answers_file: Option<&Path>,
     from: Option<&Path>,
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session, Vec<String>)> {
-    let q = questionnaire_for(questionnaire_spec)?;
     let prefilled = match from {
-        Some(dir) => crate::prefill::from_dir(&q, dir, today)?,
+        Some(dir) => crate::prefill::from_dir(q, dir, today)?,
         None => crate::prefill::Prefilled::default(),
     };
     let mut answers = prefilled.answers.clone();
     let mut marks = prefilled.sources.clone();
     if let Some(file) = answers_file {
         let given = load_answers(file)?;
-        check_answers(&evaluate(&q, &given, today), file.display())?;
+        check_answers(&evaluate(q, &given, today), file.display())?;
         for (id, a) in given {
             marks.remove(&id);
             answers.insert(id, a);
@@ -208,7 +207,7 @@ pub fn create_new(
         Some(n) => Naming::Exact(n),
         None => Naming::FreeFrom(""),
     };
-    let (path, mut s) = create_marked(store, naming, &q, &answers, &marks, now, today)?;
+    let (path, mut s) = create_marked(store, naming, q, &answers, &marks, now, today)?;
     s.prefilled = marks;
     Ok((path, s, prefilled.notes))
 }
@@ -224,6 +223,18 @@ pub fn questionnaire_for(spec: Option<&str>) -> Result<Questionnaire> {
 /// [`OpenMode`]); the returned [`Opened`] carries the lock, the evaluation
 /// and the migration to show.
 pub fn open(store: &Store, name: Option<&str>, mode: OpenMode, today: Date) -> Result<Opened> {
+    open_in(store, name, mode, today, None)
+}
+
+/// [`open`] with the questionnaire in `language` (`--language`); `None`
+/// keeps the language the session was last shown in.
+pub fn open_in(
+    store: &Store,
+    name: Option<&str>,
+    mode: OpenMode,
+    today: Date,
+    language: Option<&str>,
+) -> Result<Opened> {
     let name = match name {
         Some(n) => n.to_string(),
         None => store.most_recent()?.map(|s| s.name).ok_or_else(|| {
@@ -233,5 +244,5 @@ pub fn open(store: &Store, name: Option<&str>, mode: OpenMode, today: Date) -> R
             ))
         })?,
     };
-    store.open_session(&name, mode, today)
+    store.open_session_in(&name, mode, today, language)
 }

@@ -314,14 +314,14 @@ fn a_questionnaire_of_a_newer_format_is_named_as_such() {
         .unwrap()
         .replacen(
             "format_version: 1,",
-            "format_version: 2,\n    sections: [],",
+            "format_version: 3,\n    chapters: [],",
             1,
         );
     let e = aiact::questionnaire::load_str("future.ron", &text)
         .unwrap_err()
         .to_string();
     assert!(e.contains("made by a newer aiact"), "{e}");
-    assert!(!e.contains("sections"), "{e}");
+    assert!(!e.contains("chapters"), "{e}");
     // An old-format file with a typo is still a typo.
     let typo = std::fs::read_to_string("tests/fixtures/valid/basic.ron")
         .unwrap()

@@ -225,7 +225,7 @@ fn every_fixture_prefilled_then_confirmed_in_the_app_equals_its_answers_typed_by
         let (_, mut s, _) = aiact::assessment::create_new(
             &store,
             Some(name),
-            None,
+            &q,
             None,
             Some(&repo(name)),
             now,

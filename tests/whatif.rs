@@ -145,6 +145,7 @@ fn all_answers(q: &Questionnaire, qi: usize) -> Vec<Answer> {
             }
             out.push(num("0"));
         }
+        // An information screen takes no answer.
         Kind::Text { .. } => {}
     }
     out

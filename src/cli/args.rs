@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE|ID")]
     pub questionnaire: Option<String>,
 
+    /// Show the questionnaire in this language: its translation beside the file (x.ron → x.de.ron).
+    /// For the app, run, new, resume, report, recheck, present, graph, test and translation-template.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub language: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -42,9 +47,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check questionnaire files and report every problem (default: the shipped ones).
+    ///
+    /// A translation file (x.de.ron, with `translation_of`) is checked
+    /// against the questionnaire beside it (x.ron); texts not translated yet
+    /// are warnings.
     Validate {
-        /// Questionnaire files; none means every shipped questionnaire.
+        /// Questionnaire or translation files; none means every shipped questionnaire.
         files: Vec<PathBuf>,
+    },
+    /// Print a translation file for a questionnaire: every text with its key, to fill in.
+    ///
+    /// Save it beside the questionnaire as x.LANG.ron (x.ron → x.de.ron) and
+    /// replace each text with its translation; `--language LANG` then shows
+    /// the questionnaire in that language.
+    TranslationTemplate {
+        /// The questionnaire file (or a shipped id).
+        file: String,
     },
     /// Evaluate an answers file without the interactive app.
     Run(RunArgs),

@@ -31,8 +31,8 @@ pub(super) fn diff(
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let (sa, qa, eva) = load_for_report(data_dir, a, today)?;
-    let (sb, qb, evb) = load_for_report(data_dir, b, today)?;
+    let (sa, qa, eva) = load_for_report(data_dir, a, None, today)?;
+    let (sb, qb, evb) = load_for_report(data_dir, b, None, today)?;
     if qa.meta.id != qb.meta.id {
         return Err(Error::Input(format!(
             "\"{}\" uses questionnaire {} and \"{}\" uses {}; only sessions of the same questionnaire can be compared",

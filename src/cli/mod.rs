@@ -52,6 +52,7 @@ fn launch(cli: &Cli) -> crate::tui::launch::Launch {
         export_dir: cli.export_dir.clone(),
         mouse: cli.mouse,
         questionnaire: cli.questionnaire.clone(),
+        language: cli.language.clone(),
     }
 }
 
@@ -96,19 +97,28 @@ fn run_command(
             return exit::USAGE;
         }
     };
+    if let Some(usage) = language_usage(&cli) {
+        let _ = writeln!(err, "aiact: {usage}");
+        return exit::USAGE;
+    }
     let app = launch(&cli);
     let data = DataDir {
         dir: cli.data_dir.as_deref(),
         env,
     };
+    let language = cli.language.clone();
+    let language = language.as_deref();
     let result = match cli.command {
         None => crate::tui::launch::start(&app, env, today),
-        Some(Command::Validate { files }) => validate(&files, out),
-        Some(Command::Run(args)) => run_answers(&args, today, out, err),
+        Some(Command::Validate { files }) => validate(&files, out, err),
+        Some(Command::TranslationTemplate { ref file }) => {
+            translation_template(file, language.unwrap_or_default(), out)
+        }
+        Some(Command::Run(args)) => run_answers(&args, language, today, out, err),
         Some(Command::Test {
             paths,
             questionnaire,
-        }) => test(&paths, questionnaire.as_deref(), out),
+        }) => test(&paths, questionnaire.as_deref(), language, out),
         Some(Command::Questionnaires) => list_questionnaires(out),
         Some(Command::New(ref a)) if env.interactive => {
             crate::tui::launch::new(&app, &new_options(a), env, today)
@@ -116,17 +126,19 @@ fn run_command(
         Some(Command::Resume(ref a)) if env.interactive => {
             crate::tui::launch::resume(&app, &resume_options(a), env, today)
         }
-        Some(Command::New(a)) => sessions::new(data, &a, env, today, out),
-        Some(Command::Resume(a)) => sessions::resume(data, &a, today, out),
+        Some(Command::New(ref a)) => sessions::new(data, a, language, env, today, out, err),
+        Some(Command::Resume(ref a)) => sessions::resume(data, a, language, today, out),
         Some(Command::List { format }) => sessions::list(data, format, today, out),
-        Some(Command::Report(a)) => sessions::report(data, &a, today, out),
+        Some(Command::Report(ref a)) => sessions::report(data, a, language, today, out),
         Some(Command::Aggregate {
             paths,
             format,
             anonymise,
         }) => aggregate::aggregate(&paths, format, anonymise, today, out, err),
         Some(Command::Diff { a, b, format }) => compare::diff(data, &a, &b, format, today, out),
-        Some(Command::Recheck { name }) => sessions::recheck(data, &name, env, today, out),
+        Some(Command::Recheck { ref name }) => {
+            sessions::recheck(data, name, language, env, today, out)
+        }
         Some(Command::Delete { name, yes }) => sessions::delete(data, &name, yes, input, out, err),
         Some(Command::Rename { old, new }) => sessions::rename(data, &old, &new, env, out),
         Some(Command::Export { name, file, force }) => {
@@ -135,7 +147,7 @@ fn run_command(
         Some(Command::Import { file, as_name }) => {
             sessions::import(data, &file, as_name.as_deref(), out)
         }
-        Some(Command::Graph(a)) => graph(&a, data, today, out, err),
+        Some(Command::Graph(ref a)) => graph(a, data, language, today, out, err),
         Some(Command::Completions { shell }) => completions(shell, out),
         Some(Command::Man) => man(out),
         Some(Command::Present(ref a)) => {
@@ -165,7 +177,102 @@ fn run_command(
     }
 }
 
-fn validate(files: &[PathBuf], out: &mut dyn Write) -> Result<i32> {
+/// Why `--language` cannot be used with the command given, if it cannot:
+/// a flag that would be silently ignored is refused instead.
+fn language_usage(cli: &Cli) -> Option<String> {
+    let language = cli.language.as_deref();
+    let command = match (&cli.command, language) {
+        (Some(Command::TranslationTemplate { .. }), None) => {
+            return Some(
+                "translation-template needs --language LANG, the language of the translation (such as de)"
+                    .into(),
+            );
+        }
+        (_, None) => return None,
+        (None, Some(_)) if cli.questionnaire.is_none() => {
+            return Some(
+                "--language needs --questionnaire FILE for the start screen: translations are read beside a questionnaire file"
+                    .into(),
+            );
+        }
+        (None, Some(_)) => return None,
+        (Some(c), Some(_)) => c,
+    };
+    let name = match command {
+        Command::Run(_)
+        | Command::Test { .. }
+        | Command::New(_)
+        | Command::Resume(_)
+        | Command::Report(_)
+        | Command::Recheck { .. }
+        | Command::Graph(_)
+        | Command::Present(_)
+        | Command::TranslationTemplate { .. } => return None,
+        Command::Validate { .. } => "validate (it recognises a translation file by itself)",
+        Command::Questionnaires => "questionnaires",
+        Command::List { .. } => "list",
+        Command::Diff { .. } => "diff",
+        Command::Delete { .. } => "delete",
+        Command::Rename { .. } => "rename",
+        Command::Export { .. } => "export",
+        Command::Import { .. } => "import",
+        Command::Aggregate { .. } => "aggregate",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
+    };
+    Some(format!(
+        "--language has no effect on {name}; leave it out (it is for the app, run, new, resume, report, recheck, present, graph, test and translation-template)"
+    ))
+}
+
+/// `aiact translation-template FILE --language LANG`: a complete
+/// translation file to fill in.
+fn translation_template(spec: &str, language: &str, out: &mut dyn Write) -> Result<i32> {
+    questionnaire::translation::check_language(language)
+        .map_err(|e| Error::Input(format!("--language: {e}")))?;
+    let q = questionnaire::load_spec(spec)?;
+    let _ = out.write_all(questionnaire::translation::template(&q, language).as_bytes());
+    Ok(exit::OK)
+}
+
+/// Checks a translation file against the questionnaire beside it.
+fn validate_translation(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    use questionnaire::translation;
+    let shown = file.display().to_string();
+    let Some((source, _)) = translation::source_of(file) else {
+        return Err(Error::Input(format!(
+            "{shown}: this is a translation, but its name does not say of what: name it like its questionnaire with the language before .ron (x.ron → x.de.ron)"
+        )));
+    };
+    let t = translation::read(file)?;
+    let q = questionnaire::load_path(&source).map_err(|e| match e {
+        Error::Io { reason, .. } => Error::Input(format!(
+            "{shown}: a translation is checked against its questionnaire, {}, which could not be read: {reason}",
+            source.display()
+        )),
+        e => e,
+    })?;
+    let language = t.language.clone();
+    let total = translation::texts(&q).len();
+    let (q, missing) = translation::apply(q, t, &shown)?;
+    let _ = writeln!(
+        out,
+        "{}: ok — translation of \"{}\" ({} {}) into {}, {} of {} texts translated",
+        printable_line(&shown),
+        printable_line(&q.meta.id),
+        printable_line(&q.meta.title),
+        printable_line(&q.meta.version),
+        printable_line(&language),
+        total - missing.len(),
+        total
+    );
+    if let Some(w) = translation::missing_warning(&language, &missing) {
+        let _ = writeln!(err, "aiact: warning: {}: {w}", printable_line(&shown));
+    }
+    Ok(())
+}
+
+fn validate(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Result<i32> {
     let mut failed = Vec::new();
     if files.is_empty() {
         // The RON text, parsed and validated as a user's file would be (the
@@ -178,6 +285,14 @@ fn validate(files: &[PathBuf], out: &mut dyn Write) -> Result<i32> {
         }
     } else {
         for f in files {
+            let is_translation = std::fs::read_to_string(f)
+                .is_ok_and(|t| questionnaire::translation::is_translation(&t));
+            if is_translation {
+                if let Err(e) = validate_translation(f, out, err) {
+                    failed.push(e);
+                }
+                continue;
+            }
             match questionnaire::load_path(f) {
                 Ok(q) => report_valid(&q, out),
                 Err(e) => failed.push(e),
@@ -226,17 +341,29 @@ fn list_questionnaires(out: &mut dyn Write) -> Result<i32> {
 
 pub use crate::assessment::{check_answers, load_answers};
 
+/// Loads the questionnaire named on the command line in `language`,
+/// warning on `err` about texts not translated yet.
+fn load_translated(
+    spec: Option<&str>,
+    language: Option<&str>,
+    err: &mut dyn Write,
+) -> Result<Questionnaire> {
+    let (q, missing) =
+        questionnaire::translation::load_spec(spec.unwrap_or(questionnaire::DEFAULT_ID), language)?;
+    if let Some(w) = questionnaire::translation::missing_warning(&q.meta.language, &missing) {
+        let _ = writeln!(err, "aiact: warning: {w}");
+    }
+    Ok(q)
+}
+
 fn run_answers(
     args: &args::RunArgs,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32> {
-    let q = questionnaire::load_spec(
-        args.questionnaire
-            .as_deref()
-            .unwrap_or(questionnaire::DEFAULT_ID),
-    )?;
+    let q = load_translated(args.questionnaire.as_deref(), language, err)?;
     let mut marks = std::collections::BTreeMap::new();
     let mut answers = match &args.from {
         Some(dir) => {
@@ -332,6 +459,7 @@ fn man(out: &mut dyn Write) -> Result<i32> {
 fn graph(
     args: &args::GraphArgs,
     data_dir: DataDir<'_>,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -342,16 +470,12 @@ fn graph(
     };
     let text = if let Some(spec) = &args.session {
         // The session's own questionnaire, so the path fits the picture.
-        let (_, q, ev) = sessions::load_for_report(data_dir, spec, today)?;
+        let (_, q, ev) = sessions::load_for_report(data_dir, spec, language, today)?;
         let path = Some((ev.path.as_slice(), ev.end()));
         warn_edges(&q, format, args.outcomes, err);
         crate::report::to_graph_with_path(&q, format, args.outcomes, path)
     } else {
-        let q = questionnaire::load_spec(
-            args.questionnaire
-                .as_deref()
-                .unwrap_or(questionnaire::DEFAULT_ID),
-        )?;
+        let q = load_translated(args.questionnaire.as_deref(), language, err)?;
         warn_edges(&q, format, args.outcomes, err);
         crate::report::to_graph(&q, format, args.outcomes)
     };
@@ -378,14 +502,20 @@ fn warn_edges(
     }
 }
 
-fn test(paths: &[PathBuf], questionnaire_spec: Option<&str>, out: &mut dyn Write) -> Result<i32> {
+fn test(
+    paths: &[PathBuf],
+    questionnaire_spec: Option<&str>,
+    language: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let files = scenario::collect(paths)?;
     if files.is_empty() {
         return Err(Error::Input("no scenario files (*.ron) found".into()));
     }
-    let fixed = questionnaire_spec
-        .map(questionnaire::load_spec)
-        .transpose()?;
+    // Scenarios read ids only: a translation changes no result, and its
+    // untranslated texts are not worth a warning here.
+    let load = |spec: &str| questionnaire::translation::load_spec(spec, language).map(|(q, _)| q);
+    let fixed = questionnaire_spec.map(load).transpose()?;
     let mut cache: Vec<Questionnaire> = Vec::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
@@ -398,7 +528,7 @@ fn test(paths: &[PathBuf], questionnaire_spec: Option<&str>, out: &mut dyn Write
                     if let Some(pos) = cache.iter().position(|q| q.meta.id == s.questionnaire) {
                         &cache[pos]
                     } else {
-                        let q = questionnaire::load_spec(&s.questionnaire)?;
+                        let q = load(&s.questionnaire)?;
                         cache.push(q);
                         cache.last().expect("just pushed")
                     }

@@ -32,15 +32,27 @@ fn data_store(d: DataDir<'_>) -> Result<session::Store> {
 pub(super) fn new(
     data_dir: DataDir<'_>,
     args: &NewArgs,
+    language: Option<&str>,
     env: &Env,
     today: Date,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
+    let (q, missing) = crate::questionnaire::translation::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(crate::questionnaire::DEFAULT_ID),
+        language,
+    )?;
+    if let Some(w) = crate::questionnaire::translation::missing_warning(&q.meta.language, &missing)
+    {
+        let _ = writeln!(err, "aiact: warning: {w}");
+    }
     let (path, s, notes) = crate::assessment::create_new(
         &store,
         args.name.as_deref(),
-        args.questionnaire.as_deref(),
+        &q,
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),
@@ -79,6 +91,7 @@ pub(super) fn new(
 pub(super) fn resume(
     data_dir: DataDir<'_>,
     args: &ResumeArgs,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
@@ -90,7 +103,7 @@ pub(super) fn resume(
     } else {
         OpenMode::LockOrReadOnly
     };
-    let opened = crate::assessment::open(&store, args.name.as_deref(), mode, today)?;
+    let opened = crate::assessment::open_in(&store, args.name.as_deref(), mode, today, language)?;
     let q = &opened.questionnaire;
     let _ = writeln!(
         out,
@@ -143,6 +156,9 @@ pub(super) fn resume(
 }
 
 fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
+    if let Some(note) = &m.translation_note {
+        let _ = writeln!(out, "{}", printable_line(note));
+    }
     if let Some((before, after)) = &m.version_change {
         let _ = writeln!(
             out,
@@ -357,6 +373,7 @@ pub(super) fn list(
 pub(super) fn load_for_report(
     data_dir: DataDir<'_>,
     spec: &str,
+    language: Option<&str>,
     today: Date,
 ) -> Result<(Session, Questionnaire, crate::engine::Evaluation)> {
     let as_path = Path::new(spec);
@@ -367,7 +384,7 @@ pub(super) fn load_for_report(
         let file = store.find(spec)?;
         (Session::read(&file)?, file)
     };
-    let q = s.load_questionnaire(&file)?;
+    let (q, _) = s.load_questionnaire_in(&file, language)?;
     let (ev, _) = migrate(&mut s, &q, today);
     Ok((s, q, ev))
 }
@@ -375,10 +392,11 @@ pub(super) fn load_for_report(
 pub(super) fn report(
     data_dir: DataDir<'_>,
     args: &ReportArgs,
+    language: Option<&str>,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let (s, q, ev) = load_for_report(data_dir, &args.session, today)?;
+    let (s, q, ev) = load_for_report(data_dir, &args.session, language, today)?;
     let answers = s.answers();
     let info = session::report_info(&s);
     let mut report = Report::new(&q, &answers, &ev);
@@ -404,12 +422,13 @@ pub(super) fn report(
 pub(super) fn recheck(
     data_dir: DataDir<'_>,
     name: &str,
+    language: Option<&str>,
     env: &Env,
     today: Date,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let mut opened = store.open_session(name, OpenMode::Lock, today)?;
+    let mut opened = store.open_session_in(name, OpenMode::Lock, today, language)?;
     let q = &opened.questionnaire;
     let saved_date = store
         .load(name)?

@@ -6,6 +6,7 @@ mod load;
 pub mod model;
 pub mod schema;
 pub mod source;
+pub mod translation;
 pub mod validate;
 
 use std::path::Path;

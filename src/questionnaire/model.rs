@@ -374,6 +374,10 @@ pub struct Questionnaire {
     /// The normalised text it was loaded from, for files (not shipped
     /// content): what a session embeds, matching the hashes above.
     pub text: Option<String>,
+    /// The translation applied to the texts, if any (see
+    /// `questionnaire::translation`): a session keeps a copy of it, as it
+    /// keeps [`Questionnaire::text`], so it reopens in the same language.
+    pub translation: Option<Translated>,
     pub(crate) question_index: HashMap<String, QIdx>,
     pub(crate) outcome_index: HashMap<String, usize>,
 }
@@ -444,6 +448,15 @@ impl Questionnaire {
         idx.sort_by_key(|&i| (self.groups[i].order, i));
         idx
     }
+}
+
+/// A translation applied to a questionnaire: its language, the file it was
+/// read from (as the user gave it) and the file's normalised text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translated {
+    pub language: String,
+    pub source: String,
+    pub text: String,
 }
 
 /// What the start screen shows of a questionnaire and what a session records

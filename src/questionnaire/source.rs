@@ -147,6 +147,9 @@ fn describe_ron_error(code: &ron::Error, what: &str) -> (String, String) {
     use ron::Error as E;
     let format_hint = match what {
         "questionnaire" => "See questionnaires/README.md for the questionnaire format.",
+        "translation" => {
+            "See questionnaires/README.md, section \"Translations\", for the translation format."
+        }
         "session" => {
             "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand."
         }
@@ -231,6 +234,7 @@ fn thing(outer: Option<&str>) -> String {
         Some("Condition") => "a condition",
         Some("Next") => "a `next`",
         Some("Scenario") => "the scenario",
+        Some("TranslationFile") => "the translation",
         Some("Session") => "the session",
         Some("SavedAnswer") => "a saved answer",
         Some("QuestionnaireRef") => "the session's questionnaire",

@@ -893,6 +893,7 @@ pub fn compile(
         text_hash,
         source: source.to_string(),
         text: None,
+        translation: None,
         question_index: qindex
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))

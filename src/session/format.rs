@@ -74,6 +74,12 @@ pub struct QuestionnaireRef {
     pub version: String,
     pub logic_hash: String,
     pub text_hash: String,
+    /// The translation the session was last shown in, with a copy of its
+    /// text (as [`Origin::Custom`] keeps the questionnaire's), so it reopens
+    /// in that language; absent for the questionnaire's own language (and in
+    /// files written before translations existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<questionnaire::Translated>,
 }
 
 /// Where the questionnaire comes from.
@@ -277,7 +283,18 @@ impl Session {
     /// Loads the questionnaire this session answers (see
     /// [`QuestionnaireRef::load_current`]); an error names the session file.
     pub fn load_questionnaire(&self, path: &std::path::Path) -> Result<Questionnaire> {
-        self.questionnaire.load_current().map_err(|e| match e {
+        self.load_questionnaire_in(path, None).map(|(q, _)| q)
+    }
+
+    /// [`Session::load_questionnaire`] in `language` (see
+    /// [`QuestionnaireRef::load_in`]), with the note to show when the
+    /// session's own translation could not be used.
+    pub fn load_questionnaire_in(
+        &self,
+        path: &std::path::Path,
+        language: Option<&str>,
+    ) -> Result<(Questionnaire, Option<String>)> {
+        self.questionnaire.load_in(language).map_err(|e| match e {
             Error::Input(msg) if !msg.starts_with(&path.display().to_string()) => {
                 Error::Input(format!("{}: {msg}", path.display()))
             }
@@ -388,6 +405,7 @@ impl QuestionnaireRef {
             version: q.meta.version.clone(),
             logic_hash: q.logic_hash.clone(),
             text_hash: q.text_hash.clone(),
+            translation: q.translation.clone(),
         }
     }
 
@@ -400,6 +418,7 @@ impl QuestionnaireRef {
             version: header.meta.version.clone(),
             logic_hash: header.logic_hash.clone(),
             text_hash: header.text_hash.clone(),
+            translation: None,
         }
     }
 
@@ -452,5 +471,47 @@ impl QuestionnaireRef {
         self.version = q.meta.version.clone();
         self.logic_hash = q.logic_hash.clone();
         self.text_hash = q.text_hash.clone();
+        self.translation = q.translation.clone();
+    }
+
+    /// The language the session was last shown in, when it was a
+    /// translation.
+    pub fn translated_into(&self) -> Option<&str> {
+        self.translation.as_ref().map(|t| t.language.as_str())
+    }
+
+    /// Loads the questionnaire as it is now ([`QuestionnaireRef::load_current`])
+    /// in `language`, or when none is asked for, in the language the session
+    /// was last shown in. The translation is the file beside the
+    /// questionnaire's (`x.de.ron`), else the copy kept in the session.
+    ///
+    /// A language asked for that cannot be had is an error. The session's
+    /// own language that can no longer be had (the file gone and no copy
+    /// fits) is not: the questionnaire opens in its original language, with
+    /// a note saying why, so a session is never locked out by a translation.
+    pub fn load_in(&self, language: Option<&str>) -> Result<(Questionnaire, Option<String>)> {
+        let q = self.load_current()?;
+        let Some(lang) = language.or(self.translated_into()) else {
+            return Ok((q, None));
+        };
+        if lang == q.meta.language {
+            return Ok((q, None));
+        }
+        match questionnaire::translation::translate_or_copy(
+            q.clone(),
+            lang,
+            self.translation.as_ref(),
+        ) {
+            Ok((translated, _)) => Ok((translated, None)),
+            Err(e) if language.is_none() => Ok((
+                q,
+                Some(format!(
+                    "The session was last shown in \"{}\", but that translation cannot be used now, so it is shown in the questionnaire's own language. {}",
+                    crate::text::printable_line(lang),
+                    e.to_string().trim_end()
+                )),
+            )),
+            Err(e) => Err(e),
+        }
     }
 }

@@ -80,6 +80,9 @@ pub struct Migration {
     /// The question to show: where the user was, or after a logic change the
     /// first question that now needs an answer.
     pub landing: Option<String>,
+    /// Why the session opens in the questionnaire's own language although
+    /// it was last shown in a translation that can no longer be used.
+    pub translation_note: Option<String>,
 }
 
 /// How to open a session when someone else holds it.
@@ -313,6 +316,20 @@ impl Store {
     /// questionnaire as it is now and brings the session up to date
     /// (see [`migrate`]). Nothing is written.
     pub fn open_session(&self, name: &str, mode: OpenMode, today: Date) -> Result<Opened> {
+        self.open_session_in(name, mode, today, None)
+    }
+
+    /// [`Store::open_session`] with the questionnaire in `language` (a
+    /// translation beside its file); `None` opens it in the language the
+    /// session was last shown in. A translation keeps the logic hash, so no
+    /// answer is re-checked when the language changes.
+    pub fn open_session_in(
+        &self,
+        name: &str,
+        mode: OpenMode,
+        today: Date,
+        language: Option<&str>,
+    ) -> Result<Opened> {
         let path = self.find(name)?;
         let mut held_by = None;
         let mut unwritable = None;
@@ -344,8 +361,9 @@ impl Store {
             },
         };
         let mut session = Session::read(&path)?;
-        let q = session.load_questionnaire(&path)?;
-        let (evaluation, migration) = migrate(&mut session, &q, today);
+        let (q, note) = session.load_questionnaire_in(&path, language)?;
+        let (evaluation, mut migration) = migrate(&mut session, &q, today);
+        migration.translation_note = note;
         Ok(Opened {
             path,
             session,
@@ -472,9 +490,15 @@ fn unwritable_error(u: &Unwritable) -> Error {
 /// one. Pure: the caller decides whether to save.
 pub fn migrate(session: &mut Session, q: &Questionnaire, today: Date) -> (Evaluation, Migration) {
     let saved = &session.questionnaire;
+    // Another language is not a change of wording: compare texts only
+    // within one language.
+    let same_language =
+        saved.translated_into() == q.translation.as_ref().map(|t| t.language.as_str());
     let mut m = Migration {
         logic_changed: saved.logic_hash != q.logic_hash,
-        text_changed: saved.logic_hash == q.logic_hash && saved.text_hash != q.text_hash,
+        text_changed: saved.logic_hash == q.logic_hash
+            && saved.text_hash != q.text_hash
+            && same_language,
         version_change: (saved.version != q.meta.version)
             .then(|| (saved.version.clone(), q.meta.version.clone())),
         ..Migration::default()

@@ -28,6 +28,8 @@ pub struct Launch {
     pub mouse: bool,
     /// Offer only this questionnaire on the start screen (a file or a shipped id).
     pub questionnaire: Option<String>,
+    /// Show the questionnaire in this language: its translation file beside it.
+    pub language: Option<String>,
 }
 
 /// `aiact new`: the new session.
@@ -81,10 +83,15 @@ pub fn runtime(
 pub fn start(launch: &Launch, env: &Env, today: Date) -> Result<i32> {
     // The shipped questionnaires are offered by their headers; a choice is
     // decoded only when the user picks it.
+    let language = launch.language.as_deref();
     let choices: Vec<Choice> = match launch.questionnaire.as_deref() {
-        Some(spec) => match Choice::shipped(spec) {
+        Some(spec) => match Choice::shipped(spec).filter(|_| language.is_none()) {
             Some(c) => vec![c],
-            None => vec![questionnaire::load_spec(spec)?.into()],
+            None => vec![
+                questionnaire::translation::load_spec(spec, language)?
+                    .0
+                    .into(),
+            ],
         },
         None => Choice::all_shipped(),
     };
@@ -127,7 +134,8 @@ pub fn present(launch: &Launch, args: &PresentOptions, env: &Env, today: Date) -
         .questionnaire
         .as_deref()
         .unwrap_or(questionnaire::DEFAULT_ID);
-    let questionnaire = questionnaire::load_spec(spec)?;
+    let (questionnaire, _) =
+        questionnaire::translation::load_spec(spec, launch.language.as_deref())?;
     check_terminal(env)?;
     let theme = args.theme;
     let app = App::new(questionnaire, crate::answers::Answers::new(), today)
@@ -163,7 +171,13 @@ pub fn resume(launch: &Launch, args: &ResumeOptions, env: &Env, today: Date) -> 
     } else {
         OpenMode::LockOrReadOnly
     };
-    let opened = assessment::open(&store, args.name.as_deref(), mode, today)?;
+    let opened = assessment::open_in(
+        &store,
+        args.name.as_deref(),
+        mode,
+        today,
+        launch.language.as_deref(),
+    )?;
     let read_only = args
         .read_only
         .then(|| "Opened read-only: changes are not saved.".to_string());
@@ -174,10 +188,16 @@ pub fn resume(launch: &Launch, args: &ResumeOptions, env: &Env, today: Date) -> 
 pub fn new(launch: &Launch, args: &NewOptions, env: &Env, today: Date) -> Result<i32> {
     check_terminal(env)?;
     let store = assessment::data_store(launch.data_dir.as_deref(), env)?;
+    let (q, _) = questionnaire::translation::load_spec(
+        args.questionnaire
+            .as_deref()
+            .unwrap_or(questionnaire::DEFAULT_ID),
+        launch.language.as_deref(),
+    )?;
     let (_, session, notes) = assessment::create_new(
         &store,
         args.name.as_deref(),
-        args.questionnaire.as_deref(),
+        &q,
         args.answers.as_deref(),
         args.from.as_deref(),
         env.clock.now(),
