@@ -196,7 +196,11 @@ fn free_name(store: &Store, base: &str) -> Result<String> {
         let Ok(name) = check_name(&name) else {
             continue;
         };
-        if !store.path_for(&name)?.exists() {
+        // A name whose lock is there is being created or used elsewhere.
+        let path = store.path_for(&name)?;
+        if std::fs::symlink_metadata(&path).is_err()
+            && std::fs::symlink_metadata(Store::lock_path(&path)).is_err()
+        {
             return Ok(name);
         }
     }

@@ -384,6 +384,18 @@ pub(super) fn recheck(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
+    recheck_in(&store, name, env.clock.now(), today, out)
+}
+
+/// `aiact recheck NAME` in the data folder `store`, at `now`: the changes
+/// are shown, and saved unless the folder cannot be written.
+pub fn recheck_in(
+    store: &session::Store,
+    name: &str,
+    now: jiff::Timestamp,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let mut opened = store.open_session(name, OpenMode::LockUnlessUnwritable, today)?;
     if let Some(lock) = &opened.lock {
         write_lock_notes(lock, out);
@@ -430,7 +442,7 @@ pub(super) fn recheck(
         );
         return Ok(exit::OK);
     }
-    opened.session.updated = env.clock.now();
+    opened.session.updated = now;
     store.save(&opened.session)?;
     drop(opened.lock.take());
     Ok(exit::OK)
