@@ -14,7 +14,7 @@ use crate::answers::Answers;
 use crate::engine::evaluate;
 use crate::error::{Error, Result};
 use crate::questionnaire::{self, Questionnaire, source};
-use crate::session::{OpenMode, Opened, Session, Store, check_name};
+use crate::session::{Lock, LockAttempt, OpenMode, Opened, Session, Store, check_name};
 
 /// The data folder: `--data-dir` / `AIACT_DATA_DIR` if given, else the
 /// platform's data folder. Its locks name `env`'s host and time.
@@ -55,10 +55,53 @@ pub fn create(
     now: Timestamp,
     today: Date,
 ) -> Result<(PathBuf, Session)> {
-    create_marked(store, naming, q, answers, &BTreeMap::new(), now, today)
+    create_marked(
+        store,
+        naming,
+        q,
+        answers,
+        &BTreeMap::new(),
+        now,
+        today,
+        false,
+    )
+    .map(|(path, s, _)| (path, s))
 }
 
-/// [`create`], with pre-answers still to be confirmed (question id → source).
+/// [`create`], holding the new session's lock: taken before the file is
+/// written, so no other aiact can open the session in between, and a
+/// failure leaves nothing behind (the app's "new assessment").
+pub fn create_locked(
+    store: &Store,
+    naming: Naming<'_>,
+    q: &Questionnaire,
+    answers: &Answers,
+    now: Timestamp,
+    today: Date,
+) -> Result<(PathBuf, Session, Lock)> {
+    let (path, s, lock) = create_marked(
+        store,
+        naming,
+        q,
+        answers,
+        &BTreeMap::new(),
+        now,
+        today,
+        true,
+    )?;
+    // Asked with `lock`, a lock is always there (or nothing was created).
+    match lock {
+        Some(lock) => Ok((path, s, lock)),
+        None => Err(Error::Environment(format!(
+            "{}: the new session could not be locked",
+            path.display()
+        ))),
+    }
+}
+
+/// [`create`], with pre-answers still to be confirmed (question id → source),
+/// and the lock taken first when `lock`.
+#[allow(clippy::too_many_arguments)]
 fn create_marked(
     store: &Store,
     naming: Naming<'_>,
@@ -67,7 +110,8 @@ fn create_marked(
     prefilled: &BTreeMap<String, String>,
     now: Timestamp,
     today: Date,
-) -> Result<(PathBuf, Session)> {
+    lock: bool,
+) -> Result<(PathBuf, Session, Option<Lock>)> {
     // A free name can be taken by another aiact between the look and the
     // write: the write never replaces, so look again a few times.
     let mut attempts = 0;
@@ -75,6 +119,28 @@ fn create_marked(
         let name = match naming {
             Naming::Exact(n) => check_name(n)?,
             Naming::FreeFrom(base) => free_name(store, base)?,
+        };
+        let held = if lock {
+            // A name another aiact is creating right now is taken too.
+            match store.lock(&store.path_for(&name)?)? {
+                LockAttempt::Acquired(l) => Some(l),
+                LockAttempt::HeldHere(_) | LockAttempt::HeldElsewhere(_)
+                    if matches!(naming, Naming::FreeFrom(_)) && attempts < 10 =>
+                {
+                    attempts += 1;
+                    continue;
+                }
+                LockAttempt::HeldHere(info) | LockAttempt::HeldElsewhere(info) => {
+                    return Err(Error::Environment(format!(
+                        "the session \"{}\" is open in another aiact ({}); close it there first",
+                        crate::text::printable_line(&name),
+                        info.describe()
+                    )));
+                }
+                LockAttempt::Unwritable(u) => return Err(u.refusal()),
+            }
+        } else {
+            None
         };
         match create_named(store, &name, q, answers, prefilled, now, today) {
             Err(Error::Input(msg))
@@ -84,7 +150,8 @@ fn create_marked(
             {
                 attempts += 1;
             }
-            result => return result,
+            Ok((path, s)) => return Ok((path, s, held)),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -132,7 +199,11 @@ fn free_name(store: &Store, base: &str) -> Result<String> {
         let Ok(name) = check_name(&name) else {
             continue;
         };
-        if !store.path_for(&name)?.exists() {
+        // A name whose lock is there is being created or used elsewhere.
+        let path = store.path_for(&name)?;
+        if std::fs::symlink_metadata(&path).is_err()
+            && std::fs::symlink_metadata(Store::lock_path(&path)).is_err()
+        {
             return Ok(name);
         }
     }
@@ -207,7 +278,7 @@ pub fn create_new(
         Some(n) => Naming::Exact(n),
         None => Naming::FreeFrom(""),
     };
-    let (path, mut s) = create_marked(store, naming, q, &answers, &marks, now, today)?;
+    let (path, mut s, _) = create_marked(store, naming, q, &answers, &marks, now, today, false)?;
     s.prefilled = marks;
     Ok((path, s, prefilled.notes))
 }

@@ -21,13 +21,18 @@ pub fn is_terminal_control(c: char) -> bool {
 
 /// Whether a character is invisible yet changes how the text around it is
 /// shown: bidirectional overrides, embeddings, isolates and marks (U+202E
-/// can make `exe.txt` read as `txt.exe`), and zero-width characters.
+/// can make `exe.txt` read as `txt.exe`), and zero-width characters. The
+/// zero-width non-joiner and joiner (U+200C, U+200D) are not among them:
+/// Persian and Indic words and emoji sequences (`👩‍💻`) need them, and
+/// they cannot reorder or hide text.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{061C}'
             | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{206F}'

@@ -419,8 +419,9 @@ fn a_session_gone_before_opening_is_reported_as_such() {
     assert!(!t.contains("Could not save"), "{t}");
 }
 
-/// A new assessment whose file cannot be created (here: another aiact holds
-/// the lock of the name it would get) must not be saved into the session
+/// A new assessment whose file cannot be created (here: the data folder was
+/// replaced by a file meanwhile; a name whose lock another aiact holds is
+/// passed over now, see `sessions.rs`) must not be saved into the session
 /// open before it, and must say that it is not saved.
 #[test]
 fn a_failed_create_never_writes_into_the_previous_session() {
@@ -435,15 +436,19 @@ fn a_failed_create_never_writes_into_the_previous_session() {
     press(&mut app, &mut rt, KeyCode::Esc); // start screen
     let before = saved(dir.path(), "acme");
     assert_eq!(before.answers.len(), 1);
-    // Someone else holds the lock of "acme-2", the free name the app will pick.
-    let store = Store::open(dir.path().join("data")).unwrap();
-    let target = store.path_for("acme-2").unwrap();
-    let _held = store.lock(&target).unwrap();
+    let data = dir.path().join("data");
+    let target = Store::open(&data).unwrap().path_for("acme-2").unwrap();
+    // The data folder goes, a file in its place: nothing can be created.
+    let moved = dir.path().join("data.moved");
+    std::fs::rename(&data, &moved).unwrap();
+    std::fs::write(&data, "not a folder").unwrap();
     press(&mut app, &mut rt, KeyCode::Enter);
     type_in(&mut app, &mut rt, "acme");
     press(&mut app, &mut rt, KeyCode::Enter);
     type_in(&mut app, &mut rt, "2");
     press(&mut app, &mut rt, KeyCode::Enter);
+    std::fs::remove_file(&data).unwrap();
+    std::fs::rename(&moved, &data).unwrap();
     assert_eq!(
         saved(dir.path(), "acme"),
         before,
@@ -458,7 +463,6 @@ fn a_failed_create_never_writes_into_the_previous_session() {
         .expect("quitting says the answers were not saved");
     assert!(why.contains("could not be created"), "{why}");
     // A new assessment whose file is created is saved again, and says nothing.
-    drop(_held);
     press(&mut app, &mut rt, KeyCode::Esc);
     press(&mut app, &mut rt, KeyCode::Esc);
     assert_eq!(app.screen(), Screen::Start);

@@ -335,7 +335,15 @@ fn a_read_only_data_folder_still_shows_its_sessions() {
         "{out}"
     );
     ok(&report);
-    for o in [&rename, &recheck, &delete] {
+    // Recheck shows what changed and says it could not be saved.
+    let out = ok(&recheck);
+    assert!(
+        out.contains(&format!(
+            "Not saved: {why}, so the new evaluation could not be saved."
+        )),
+        "{out}"
+    );
+    for o in [&rename, &delete] {
         assert_eq!(o.status.code(), Some(3));
         assert!(stderr(o).starts_with(&why), "{}", stderr(o));
     }
@@ -355,4 +363,112 @@ fn resume_replaces_an_unreadable_lock_and_says_so() {
         "{out}"
     );
     assert!(!data.join("demo-app.lock").exists());
+}
+
+/// Audit of issue 14.4: only `resume` said it replaced an unreadable lock;
+/// recheck, rename and delete replaced one silently. Each says so now, for a
+/// lock that is not UTF-8 and for a folder in the lock's place.
+#[test]
+fn every_command_says_it_replaced_an_unreadable_lock() {
+    let said = |why: &str| {
+        format!("Replaced an unreadable lock ({why}); it was left over and held nothing.\n")
+    };
+    let not_utf8 = said("the lock file is not valid UTF-8 text");
+    let folder = said("the lock is a folder, not a file (removed)");
+    let (_dir, data) = with_session();
+    let lock = data.join("demo-app.lock");
+
+    std::fs::write(&lock, b"\xff\xfe").unwrap();
+    let out = ok(&aiact_in(&data, &["recheck", "Demo App"]));
+    assert!(out.starts_with(&not_utf8), "{out}");
+    std::fs::create_dir(&lock).unwrap();
+    let out = ok(&aiact_in(&data, &["recheck", "Demo App"]));
+    assert!(out.starts_with(&folder), "{out}");
+
+    std::fs::write(&lock, b"\xff\xfe").unwrap();
+    let out = ok(&aiact_in(&data, &["rename", "Demo App", "Renamed"]));
+    assert!(out.starts_with(&not_utf8), "{out}");
+    assert!(out.contains("Renamed \"Demo App\" to \"Renamed\""), "{out}");
+
+    std::fs::create_dir(data.join("renamed.lock")).unwrap();
+    let out = ok(&aiact_in(&data, &["delete", "Renamed", "--yes"]));
+    assert!(out.starts_with(&folder), "{out}");
+    assert!(out.contains("Deleted "), "{out}");
+    assert!(!data.join("renamed.ron").exists());
+    assert!(!lock.exists() && !data.join("renamed.lock").exists());
+}
+
+/// Audit of issue 14.8: the temporary name of `report -o` and `export`
+/// added up to 37 bytes, so a legal 250-byte file name failed with "could
+/// not create a temporary file to save the session: File name too long".
+#[test]
+fn reports_and_exports_take_the_longest_legal_file_names() {
+    let (dir, data) = with_session();
+    let report = dir.path().join(format!("{}.md", "r".repeat(247)));
+    let export = dir.path().join(format!("{}.ron", "e".repeat(246)));
+    assert_eq!(report.file_name().unwrap().len(), 250);
+    assert_eq!(export.file_name().unwrap().len(), 250);
+    let out = ok(&aiact_in(
+        &data,
+        &["report", "Demo App", "-o", report.to_str().unwrap()],
+    ));
+    assert_eq!(out, format!("Wrote {}\n", report.display()));
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .contains("Demo App")
+    );
+    ok(&aiact_in(
+        &data,
+        &["export", "Demo App", export.to_str().unwrap()],
+    ));
+    assert!(
+        std::fs::read_to_string(&export)
+            .unwrap()
+            .contains("Demo App")
+    );
+    // No temporary file is left beside them.
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    left.sort();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Audit of issue 14.6: the zero-width joiner and non-joiner were banned
+/// from names and stripped from notes, though Persian and Indic words and
+/// emoji sequences need them. They are kept; a zero-width space is not.
+#[test]
+fn joiners_are_kept_in_names_and_other_zero_width_characters_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for name in [
+        "\u{1f469}\u{200d}\u{1f4bb} helper",
+        "\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}",
+    ] {
+        let out = ok(&aiact_in(
+            &data,
+            &["new", "--name", name, "--questionnaire", Q1],
+        ));
+        assert!(
+            out.starts_with(&format!("Created session \"{name}\"")),
+            "{out}"
+        );
+    }
+    let list = ok(&aiact_in(&data, &["list"]));
+    assert!(!list.contains("BROKEN"), "{list}");
+    assert!(list.contains("\u{1f469}\u{200d}\u{1f4bb} helper"), "{list}");
+    assert!(list.contains("\u{645}\u{6cc}\u{200c}\u{62e}"), "{list}");
+    let o = aiact_in(
+        &data,
+        &["new", "--name", "a\u{200b}b", "--questionnaire", Q1],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("invisible formatting character U+200B"),
+        "{}",
+        stderr(&o)
+    );
 }

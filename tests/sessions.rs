@@ -1177,3 +1177,355 @@ fn a_lock_names_the_host_and_time_it_is_given() {
         session::LockAttempt::HeldElsewhere(_)
     ));
 }
+
+/// Audit of issue 14.4: the app replaced an unreadable lock silently; it
+/// says so, as `resume` does.
+#[test]
+fn the_app_says_it_replaced_an_unreadable_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let path = store
+        .create(&Session::new("odd", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    std::fs::write(Store::lock_path(&path), b"\xff\xfe").unwrap();
+    let opened = store
+        .open_session("odd", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    let mut storage = aiact::tui::storage::SessionStorage::new(store.clone(), today());
+    let app_opened = storage.adopt(opened, None);
+    assert_eq!(app_opened.read_only, None);
+    assert_eq!(
+        app_opened.notice.as_deref(),
+        Some(
+            "Replaced an unreadable lock (the lock file is not valid UTF-8 text); it was left over and held nothing."
+        )
+    );
+}
+
+/// Audit of issue 14.4: taking over a stale lock removed whatever was in
+/// its place, including the live lock another aiact had just taken in the
+/// same take-over, so two could hold one session. Now, each round, of many
+/// taking over one stale lock at once exactly one holds it.
+#[cfg(target_os = "linux")]
+#[test]
+fn concurrent_take_overs_of_one_stale_lock_leave_exactly_one_holder() {
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    for round in 0..30 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let path = store
+            .create(&Session::new("race", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+            .unwrap();
+        let lock_file = Store::lock_path(&path);
+        if round % 2 == 0 {
+            // A process id above the kernel's maximum: certainly not running.
+            write_lock(&lock_file, &session::host_name(), 4_000_000_000);
+        } else {
+            std::fs::write(&lock_file, b"\xff\xfe").unwrap();
+        }
+        let barrier = std::sync::Barrier::new(8);
+        // Every attempt is kept until all are done: a holder keeps its lock.
+        let attempts: Vec<LockAttempt> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let (store, path, barrier) = (&store, &path, &barrier);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        store.lock(path).unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let holders: Vec<&session::Lock> = attempts
+            .iter()
+            .filter_map(|a| match a {
+                LockAttempt::Acquired(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(holders.len(), 1, "round {round}: {attempts:?}");
+        // The others were told the one holder holds it.
+        for a in &attempts {
+            if let LockAttempt::HeldHere(info) = a {
+                assert_eq!(info, holders[0].info(), "round {round}");
+            } else {
+                assert!(
+                    matches!(a, LockAttempt::Acquired(_)),
+                    "round {round}: {a:?}"
+                );
+            }
+        }
+        assert_eq!(
+            session::read_lock(&lock_file).unwrap().as_ref(),
+            Some(holders[0].info()),
+            "round {round}"
+        );
+        drop(attempts);
+        assert_eq!(folder_files(dir.path()), vec!["race.ron"], "round {round}");
+    }
+}
+
+/// Audit of issue 14.6: a link in the data folder to a session elsewhere
+/// showed on the start screen (the index followed it).
+#[cfg(unix)]
+#[test]
+fn the_index_and_the_start_screen_do_not_follow_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let outside = Store::open(dir.path().join("outside")).unwrap();
+    let secret = outside
+        .create(&Session::new("secret", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let store = Store::open(dir.path().join("data")).unwrap();
+    store
+        .create(&Session::new("mine", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    std::os::unix::fs::symlink(&secret, store.dir().join("leak.ron")).unwrap();
+    let names: Vec<String> = store.summaries().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["mine"]);
+    let shown: Vec<String> = aiact::tui::storage::summaries(&store)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(shown, ["mine"]);
+}
+
+/// Audit of issue 14.3: the index's temporary files and locks moved aside
+/// by processes that ended were left for ever.
+#[cfg(target_os = "linux")]
+#[test]
+fn stale_index_temporaries_and_asides_are_removed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let age = |path: &Path| {
+        std::fs::File::open(path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    };
+    let me = std::process::id();
+    let index = dir.path().join(".index");
+    std::fs::create_dir(&index).unwrap();
+    for name in [
+        ".sessions.4000000000.tmp".to_string(),
+        format!(".sessions.{me}.tmp"),
+    ] {
+        std::fs::write(index.join(&name), "x").unwrap();
+        age(&index.join(name));
+    }
+    for name in [
+        ".gone.lock.4000000000.aside".to_string(),
+        format!(".mine.lock.{me}.aside"),
+    ] {
+        let aside = dir.path().join(&name);
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("inside"), "x").unwrap();
+        age(&aside);
+    }
+    let _store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        folder_files(dir.path()),
+        vec![".index".to_string(), format!(".mine.lock.{me}.aside")]
+    );
+    assert_eq!(folder_files(&index), vec![format!(".sessions.{me}.tmp")]);
+}
+
+/// The real storage on a file system without hard links: `link` fails
+/// with `EPERM` (FAT, some network file systems).
+#[cfg(unix)]
+struct NoLinks;
+
+#[cfg(unix)]
+impl Storage for NoLinks {
+    fn create_new(&self, path: &Path) -> io::Result<Box<dyn TempFile>> {
+        RealStorage.create_new(path)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        RealStorage.rename(from, to)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        RealStorage.sync_dir(dir)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        RealStorage.remove(path)
+    }
+    fn link_new(&self, _from: &Path, _to: &Path) -> io::Result<()> {
+        Err(io::Error::from_raw_os_error(1))
+    }
+}
+
+/// Audit of issue 14.9: without hard links every session opened read-only
+/// ("the data folder is read-only"); locks fall back to an exclusive create
+/// as session files do.
+#[cfg(unix)]
+#[test]
+fn locks_work_on_a_file_system_without_hard_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::with_storage(dir.path(), Arc::new(NoLinks)).unwrap();
+    let path = store
+        .create(&Session::new("plain", &q, ts("2026-11-20T09:00:00Z")).unwrap())
+        .unwrap();
+    let first = store
+        .open_session("plain", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    assert!(!first.read_only(), "{:?}", first.unwritable);
+    let lock_file = Store::lock_path(&path);
+    assert_eq!(
+        session::read_lock(&lock_file).unwrap().as_ref(),
+        Some(first.lock.as_ref().unwrap().info())
+    );
+    // A second opener is told who holds it.
+    let second = store
+        .open_session("plain", OpenMode::LockOrReadOnly, today())
+        .unwrap();
+    assert_eq!(
+        second.held_by.as_ref(),
+        Some(first.lock.as_ref().unwrap().info())
+    );
+    drop(first);
+    assert_eq!(folder_files(dir.path()), vec!["plain.ron"]);
+}
+
+/// Audit of issue 14.9: the app created a new session's file before
+/// locking it and deleted the file when the lock failed, though another
+/// aiact may have had it. The lock comes first now: a name another aiact
+/// holds is passed over, and nothing is deleted.
+#[test]
+fn the_app_locks_a_new_session_before_writing_it() {
+    use aiact::tui::Persistence;
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // Another aiact is creating "draft": it holds the lock, no file yet.
+    let other = match store.lock(&dir.path().join("draft.ron")).unwrap() {
+        LockAttempt::Acquired(l) => l,
+        a => panic!("{a:?}"),
+    };
+    let mut storage = aiact::tui::storage::SessionStorage::new(store.clone(), today());
+    let draft = Session::new("draft", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    let stored = storage.create(&draft, &q).unwrap();
+    assert_eq!(stored.name, "draft-2");
+    assert!(dir.path().join("draft-2.ron").is_file());
+    assert_eq!(
+        session::read_lock(&dir.path().join("draft-2.lock"))
+            .unwrap()
+            .map(|i| i.pid),
+        Some(std::process::id())
+    );
+    assert_eq!(
+        session::read_lock(&dir.path().join("draft.lock"))
+            .unwrap()
+            .as_ref(),
+        Some(other.info())
+    );
+}
+
+/// Audit of issue 14.7: `recheck` on a read-only folder refused; it shows
+/// the changes and says they could not be saved.
+#[test]
+fn recheck_in_a_read_only_folder_shows_the_changes_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (q_path, q) = custom_questionnaire(dir.path(), "v1.ron");
+    let data = dir.path().join("data");
+    let real = Store::open(&data).unwrap();
+    let mut s = Session::new("kept", &q, ts("2026-11-20T09:00:00Z")).unwrap();
+    let ev = evaluate(&q, &s.answers(), today());
+    s.record_evaluation(&q, &ev);
+    let path = real.create(&s).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    std::fs::copy(Path::new(FIXTURES).join("v2-logic.ron"), &q_path).unwrap();
+    let read_only = Store::with_storage(&data, Arc::new(Faulty(Fault::ReadOnly))).unwrap();
+    let mut out = Vec::new();
+    let code = aiact::cli::sessions::recheck_in(
+        &read_only,
+        "kept",
+        None,
+        ts("2026-11-26T09:00:00Z"),
+        today(),
+        &mut out,
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("The questionnaire changed from version 1.0.0 to 2.0.0."),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(&format!(
+            "Not saved: the data folder {} is read-only (permission denied), so the new evaluation could not be saved.\n",
+            data.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Held by another aiact it is still refused.
+    let _holder = real.open_session("kept", OpenMode::Lock, today()).unwrap();
+    let err = aiact::cli::sessions::recheck_in(
+        &real,
+        "kept",
+        None,
+        ts("2026-11-26T09:00:00Z"),
+        today(),
+        &mut Vec::new(),
+    )
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+}
+
+/// Audit of issue 14.8: errors writing a report or an export spoke of
+/// saving the session.
+#[test]
+fn write_errors_name_what_is_being_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.md");
+    for (what, words) in [
+        (
+            session::Writing::Report,
+            "could not create a temporary file to write the report",
+        ),
+        (
+            session::Writing::Export,
+            "could not create a temporary file to export the session",
+        ),
+    ] {
+        let err = session::write_user_file(&Faulty(Fault::ReadOnly), &file, b"x", false, what)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(words), "{err}");
+        assert!(!err.contains("save the session"), "{err}");
+    }
+}
+
+/// Audit of issue 14.6: notes kept the zero-width joiner and non-joiner
+/// out; they are kept now, while a zero-width space and bidi overrides are
+/// still cleaned out on reading.
+#[test]
+fn notes_keep_joiners_and_lose_other_invisible_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = questionnaire::load_path(&Path::new(FIXTURES).join("v1.ron")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = ts("2026-11-20T09:00:00Z");
+    let mut s = Session::new("\u{1f469}\u{200d}\u{1f4bb} helper", &q, now).unwrap();
+    let id = q.questions[0].id().to_string();
+    s.set_answer(&id, Answer::NotSure, now);
+    s.set_note(
+        &id,
+        "\u{645}\u{6cc}\u{200c}\u{62e} \u{1f469}\u{200d}\u{1f4bb}",
+        now,
+    );
+    let path = store.create(&s).unwrap();
+    let back = Session::read(&path).unwrap();
+    assert_eq!(back.name, "\u{1f469}\u{200d}\u{1f4bb} helper");
+    assert_eq!(
+        back.answers[&id].note.as_deref(),
+        Some("\u{645}\u{6cc}\u{200c}\u{62e} \u{1f469}\u{200d}\u{1f4bb}")
+    );
+    s.set_note(&id, "a\u{200b}b\u{202e}c\u{2060}d\u{feff}", now);
+    assert_eq!(s.answers[&id].note.as_deref(), Some("abcd"));
+    assert!(session::check_name("a\u{2060}b").is_err());
+    assert!(session::check_name("\u{645}\u{6cc}\u{200c}\u{62e}").is_ok());
+}

@@ -127,19 +127,7 @@ pub(super) fn resume(
     } else if let Some(why) = &opened.unwritable {
         let _ = writeln!(out, "Opened read-only: {why}, so changes cannot be saved.");
     } else if let Some(lock) = &opened.lock {
-        if let Some(old) = &lock.took_over {
-            let _ = writeln!(
-                out,
-                "Took over a lock left by {}, which is no longer running.",
-                old.describe()
-            );
-        }
-        if let Some(why) = &lock.unreadable {
-            let _ = writeln!(
-                out,
-                "Replaced an unreadable lock ({why}); it was left over and held nothing."
-            );
-        }
+        write_lock_notes(lock, out);
     }
     write_migration(&opened.migration, q, out);
     if let Some(id) = &opened.migration.landing
@@ -153,6 +141,18 @@ pub(super) fn resume(
         );
     }
     Ok(exit::OK)
+}
+
+/// Says how a lock was taken (a stale one taken over, an unreadable one
+/// replaced), as every command that locks a session does.
+fn write_lock_notes(lock: &session::Lock, out: &mut dyn Write) {
+    write_notes(&lock.notes(), out);
+}
+
+fn write_notes(notes: &[String], out: &mut dyn Write) {
+    for note in notes {
+        let _ = writeln!(out, "{note}");
+    }
 }
 
 fn write_migration(m: &Migration, q: &Questionnaire, out: &mut dyn Write) {
@@ -409,7 +409,13 @@ pub(super) fn report(
     };
     match &args.output {
         Some(file) => {
-            session::write_user_file(&RealStorage, file, text.as_bytes(), args.force)?;
+            session::write_user_file(
+                &RealStorage,
+                file,
+                text.as_bytes(),
+                args.force,
+                session::Writing::Report,
+            )?;
             let _ = writeln!(out, "Wrote {}", file.display());
         }
         None => {
@@ -428,7 +434,25 @@ pub(super) fn recheck(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let mut opened = store.open_session_in(name, OpenMode::Lock, today, language)?;
+    recheck_in(&store, name, language, env.clock.now(), today, out)
+}
+
+/// `aiact recheck NAME` in the data folder `store`, at `now`, shown in
+/// `language` (see [`session::Store::open_session_in`]): the changes are
+/// shown, and saved unless the folder cannot be written.
+pub fn recheck_in(
+    store: &session::Store,
+    name: &str,
+    language: Option<&str>,
+    now: jiff::Timestamp,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let mut opened =
+        store.open_session_in(name, OpenMode::LockUnlessUnwritable, today, language)?;
+    if let Some(lock) = &opened.lock {
+        write_lock_notes(lock, out);
+    }
     let q = &opened.questionnaire;
     let saved_date = store
         .load(name)?
@@ -463,7 +487,15 @@ pub(super) fn recheck(
     if opened.migration.changes.is_empty() && opened.migration.dropped.is_empty() {
         let _ = writeln!(out, "No outcome changed.");
     }
-    opened.session.updated = env.clock.now();
+    if let Some(why) = &opened.unwritable {
+        // Shown, not saved: the folder cannot be written.
+        let _ = writeln!(
+            out,
+            "Not saved: {why}, so the new evaluation could not be saved."
+        );
+        return Ok(exit::OK);
+    }
+    opened.session.updated = now;
     store.save(&opened.session)?;
     drop(opened.lock.take());
     Ok(exit::OK)
@@ -503,7 +535,8 @@ pub(super) fn delete(
             return Ok(exit::OK);
         }
     }
-    let path = store.delete(name)?;
+    let (path, notes) = store.delete_noting(name)?;
+    write_notes(&notes, out);
     let _ = writeln!(out, "Deleted {}", path.display());
     Ok(exit::OK)
 }
@@ -516,7 +549,8 @@ pub(super) fn rename(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let store = data_store(data_dir)?;
-    let path = store.rename(old, new, env.clock.now())?;
+    let (path, notes) = store.rename_noting(old, new, env.clock.now())?;
+    write_notes(&notes, out);
     let _ = writeln!(
         out,
         "Renamed \"{}\" to \"{}\" ({})",

@@ -30,8 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use super::format::Session;
 
-/// The index's own format version; another version is rebuilt.
-const INDEX_VERSION: u32 = 3;
+/// The index's own format version; another version is rebuilt (4: links
+/// are no longer followed, so an index that listed one is not trusted).
+const INDEX_VERSION: u32 = 4;
 
 /// How long a modification time must have stood when the index is made for
 /// the next listing to trust it.
@@ -201,7 +202,9 @@ pub fn summaries(dir: &Path) -> Vec<Summary> {
 }
 
 /// Every `*.ron` file in `dir` (not hidden), sorted by name, with what the
-/// old index knew of it when its size and time still match.
+/// old index knew of it when its size and time still match. Links are not
+/// followed (as `list`, `report` and `find` do not): a link to a session
+/// elsewhere is not one of this folder's sessions.
 fn scan(dir: &Path, old: Option<&Index>) -> Vec<Entry> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -225,8 +228,9 @@ fn scan(dir: &Path, old: Option<&Index>) -> Vec<Entry> {
     files
         .into_iter()
         .filter_map(|(file, path)| {
-            // Followed like the listing always did: a link to a session counts.
-            let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+            let meta = std::fs::symlink_metadata(&path)
+                .ok()
+                .filter(|m| m.is_file())?;
             let size = meta.len();
             let mtime = meta.modified().map(nanos).unwrap_or(0);
             if let Some(e) = known(&file).filter(|e| e.size == size && e.mtime == mtime) {

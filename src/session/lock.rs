@@ -162,6 +162,14 @@ impl Unwritable {
         }
     }
 
+    /// The error refusing a change because of it, in plain words.
+    pub fn refusal(&self) -> Error {
+        Error::Environment(format!(
+            "{}, so its sessions cannot be changed; `aiact resume NAME` and `aiact report NAME` still show them",
+            self.describe()
+        ))
+    }
+
     /// Whether the disk is full (rather than the folder read-only).
     pub fn full(&self) -> bool {
         matches!(
@@ -193,16 +201,17 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Tries to lock `path` (the lock file) as `holder`, through `storage`
-    /// (tests inject a full disk). A stale lock on this host is taken over;
-    /// a live one is reported.
+    /// Tries to lock `path` (the lock file). A stale lock on this host is
+    /// taken over; a live one is reported.
+
+    /// [`Lock::acquire`] through `storage` (tests inject a full disk).
     pub fn acquire_with(
         storage: &dyn Storage,
         path: &Path,
         holder: &Holder,
     ) -> Result<LockAttempt> {
         let info = LockInfo::current(holder);
-        match create_lock(storage, path, &info)? {
+        match create_lock(storage, path, &info, false)? {
             Created::Yes => Ok(LockAttempt::Acquired(Lock {
                 path: path.to_path_buf(),
                 info,
@@ -210,56 +219,56 @@ impl Lock {
                 unreadable: None,
             })),
             Created::Unwritable(u) => Ok(LockAttempt::Unwritable(u)),
-            Created::Held(Held::Unreadable(why)) => {
-                // An unreadable lock is left over from a crash mid-write or
-                // damaged by hand; nothing holds it.
-                let mut lock = Lock::take_over_with(storage, path, holder)?;
-                // The take-over says what it did with it (removed, moved aside).
-                lock.unreadable.get_or_insert(why);
-                Ok(LockAttempt::Acquired(lock))
+            // An unreadable lock is left over from a crash or damaged by
+            // hand, and a stale one's holder is gone: nothing holds them.
+            // Whether it is still so is judged again under the guard, so
+            // of several aiact taking it over at once exactly one does.
+            Created::Held(Held::Unreadable(_)) => take_over(storage, path, info, holder, false),
+            Created::Held(Held::By(held)) if held.is_stale(&holder.host) => {
+                take_over(storage, path, info, holder, false)
             }
-            Created::Held(Held::By(held)) => {
-                if held.is_stale(&holder.host) {
-                    let mut lock = Lock::take_over_with(storage, path, holder)?;
-                    lock.took_over = Some(held);
-                    return Ok(LockAttempt::Acquired(lock));
-                }
-                if held.host == info.host {
-                    Ok(LockAttempt::HeldHere(held))
-                } else {
-                    Ok(LockAttempt::HeldElsewhere(held))
-                }
-            }
+            Created::Held(Held::By(held)) => Ok(held_attempt(held, &info)),
         }
     }
 
-    /// Takes the lock whoever holds it (after the user agreed, or when
-    /// stale), as `holder`, through `storage`.
+    /// Takes the lock whoever holds it (after the user agreed, or when stale).
+
+    /// [`Lock::take_over`] through `storage`.
     pub fn take_over_with(storage: &dyn Storage, path: &Path, holder: &Holder) -> Result<Lock> {
-        let info = LockInfo::current(holder);
-        let unreadable = remove_old_lock(path)?;
-        match create_lock(storage, path, &info)? {
-            Created::Yes => Ok(Lock {
-                path: path.to_path_buf(),
-                info,
-                took_over: None,
-                unreadable,
-            }),
-            Created::Unwritable(u) => Err(Error::Environment(format!(
+        match take_over(storage, path, LockInfo::current(holder), holder, true)? {
+            LockAttempt::Acquired(lock) => Ok(lock),
+            LockAttempt::Unwritable(u) => Err(Error::Environment(format!(
                 "{}: could not take the session over: {}",
                 path.display(),
                 u.describe()
             ))),
-            Created::Held(Held::By(other)) => Err(Error::Environment(format!(
-                "{}: the session was just opened by {}",
-                path.display(),
-                other.describe()
-            ))),
-            Created::Held(Held::Unreadable(_)) => Err(Error::Environment(format!(
-                "{}: another aiact is taking this session over right now",
-                path.display()
-            ))),
+            LockAttempt::HeldHere(other) | LockAttempt::HeldElsewhere(other) => {
+                Err(Error::Environment(format!(
+                    "{}: the session was just opened by {}",
+                    path.display(),
+                    other.describe()
+                )))
+            }
         }
+    }
+
+    /// What to tell the user about how the lock was taken: a stale lock
+    /// taken over, an unreadable one replaced. The same words everywhere a
+    /// session is locked.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(old) = &self.took_over {
+            notes.push(format!(
+                "Took over a lock left by {}, which is no longer running.",
+                old.describe()
+            ));
+        }
+        if let Some(why) = &self.unreadable {
+            notes.push(format!(
+                "Replaced an unreadable lock ({why}); it was left over and held nothing."
+            ));
+        }
+        notes
     }
 
     /// Who we are, as written in the lock file.
@@ -277,10 +286,75 @@ impl Lock {
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Only our own lock is removed: compare what is there with us.
+        // Only our own lock is removed: compare what is there with us, under
+        // the guard, so a lock taken over from us meanwhile stays.
+        let _guard = Guard::take(&self.path);
         if read_lock(&self.path).ok().flatten().as_ref() == Some(&self.info) {
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+/// A live lock, as the attempt to take it reports it.
+fn held_attempt(held: LockInfo, us: &LockInfo) -> LockAttempt {
+    if held.host == us.host {
+        LockAttempt::HeldHere(held)
+    } else {
+        LockAttempt::HeldElsewhere(held)
+    }
+}
+
+/// Takes a lock over under its guard: what is in its place now is judged
+/// again (it may have been taken over by another aiact since it was first
+/// read), and only a stale or unreadable lock is replaced, unless `force`
+/// (the user agreed to take it from whoever holds it). The new lock is then
+/// created without replacing anything.
+fn take_over(
+    storage: &dyn Storage,
+    path: &Path,
+    info: LockInfo,
+    holder: &Holder,
+    force: bool,
+) -> Result<LockAttempt> {
+    let guard = match Guard::take(path) {
+        Ok(guard) => guard,
+        Err(e) => {
+            if let Some(u) = Unwritable::of(path, &e) {
+                return Ok(LockAttempt::Unwritable(u));
+            }
+            return Err(Error::Environment(format!(
+                "{}: could not take the session over: {}",
+                path.display(),
+                crate::error::describe_io(&e)
+            )));
+        }
+    };
+    let mut took_over = None;
+    let mut unreadable = None;
+    match read_held(path)? {
+        None => {}
+        Some(Held::By(old)) if old.is_stale(&holder.host) => took_over = Some(old),
+        Some(Held::By(old)) if !force => return Ok(held_attempt(old, &info)),
+        Some(Held::By(_)) => {}
+        Some(Held::Unreadable(why)) => unreadable = Some(why),
+    }
+    let unreadable = remove_old_lock(path, unreadable)?;
+    let created = create_lock(storage, path, &info, guard.is_some())?;
+    drop(guard);
+    match created {
+        Created::Yes => Ok(LockAttempt::Acquired(Lock {
+            path: path.to_path_buf(),
+            info,
+            took_over,
+            unreadable,
+        })),
+        Created::Unwritable(u) => Ok(LockAttempt::Unwritable(u)),
+        // Created meanwhile by an aiact that found the place empty.
+        Created::Held(Held::By(other)) => Ok(held_attempt(other, &info)),
+        Created::Held(Held::Unreadable(_)) => Err(Error::Environment(format!(
+            "{}: another aiact is taking this session over right now",
+            path.display()
+        ))),
     }
 }
 
@@ -310,18 +384,28 @@ fn inspect_lock(path: &Path) -> std::io::Result<std::result::Result<LockInfo, St
     Ok(ron::from_str(&text).map_err(|_| "the lock file is damaged".to_string()))
 }
 
-/// Removes whatever is at a lock's path before a take-over. A folder is
-/// moved aside (never deleted with what it holds); returns what was wrong
-/// with an unreadable one.
-fn remove_old_lock(path: &Path) -> Result<Option<String>> {
-    let why = match inspect_lock(path) {
-        Ok(Ok(_)) => None,
-        Ok(Err(why)) => Some(why),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+/// What is in a lock's place, if anything.
+fn read_held(path: &Path) -> Result<Option<Held>> {
+    match inspect_lock(path) {
+        Ok(Ok(info)) => Ok(Some(Held::By(info))),
+        Ok(Err(why)) => Ok(Some(Held::Unreadable(why))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, "read the lock", &e)),
+    }
+}
+
+/// Removes what is at a lock's path for a take-over (under its guard,
+/// once judged replaceable). A folder is removed when empty, else moved
+/// aside (removed on a later start once this process has ended). Returns
+/// `why` (what was wrong with an unreadable lock), saying what was done
+/// with a folder.
+fn remove_old_lock(path: &Path, why: Option<String>) -> Result<Option<String>> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(why),
         Err(e) => return Err(Error::io(path, "read the old lock", &e)),
     };
-    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-    if is_dir {
+    if meta.is_dir() {
         if std::fs::remove_dir(path).is_ok() {
             return Ok(why.map(|w| format!("{w} (removed)")));
         }
@@ -341,6 +425,85 @@ fn remove_old_lock(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Serialises take-overs of one lock, and its release: an advisory lock
+/// (`flock`) on `.<lock>.guard` beside it, which the system releases when
+/// its holder ends, so a crash never leaves it held. The file is removed on
+/// release; a waiter that then gets the lock of the removed file sees that
+/// the name now leads elsewhere and tries again. Where advisory locks are
+/// not available (or not on this file system) there is no guard, and
+/// take-overs are as safe as the checks before them.
+struct Guard {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Guard {
+    /// Takes the guard of the lock at `lock`: `Ok(None)` when there can be
+    /// none here; an error when its file cannot be created.
+    fn take(lock: &Path) -> std::io::Result<Option<Guard>> {
+        let file = lock
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = lock.with_file_name(format!(".{file}.guard"));
+        Guard::take_at(path)
+    }
+
+    #[cfg(unix)]
+    fn take_at(path: PathBuf) -> std::io::Result<Option<Guard>> {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        use std::os::unix::io::AsRawFd;
+        // A holder keeps it for a few file operations; one stopped (a
+        // suspended process) must not hang everyone else forever.
+        for _ in 0..20_000 {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&path)?;
+            // SAFETY: flock on a descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let e = std::io::Error::last_os_error();
+                match e.raw_os_error() {
+                    Some(libc::EWOULDBLOCK) | Some(libc::EINTR) => {
+                        std::thread::sleep(std::time::Duration::from_micros(500));
+                        continue;
+                    }
+                    // No advisory locks on this file system.
+                    _ => return Ok(None),
+                }
+            }
+            // Still the file of that name (not one a previous holder removed)?
+            let ours = file.metadata()?;
+            match std::fs::symlink_metadata(&path) {
+                Ok(now) if now.dev() == ours.dev() && now.ino() == ours.ino() => {
+                    return Ok(Some(Guard { path, _file: file }));
+                }
+                _ => continue,
+            }
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "another aiact is taking this session over right now",
+        ))
+    }
+
+    #[cfg(not(unix))]
+    fn take_at(_path: PathBuf) -> std::io::Result<Option<Guard>> {
+        Ok(None)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // Removed while still held; the lock goes when the file is closed.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Who is in a lock's place.
 enum Held {
     By(LockInfo),
@@ -355,28 +518,35 @@ enum Created {
     Unwritable(Unwritable),
 }
 
-/// Creates the lock atomically: its content is written and synced to a
-/// temporary file, which is hard-linked into place (failing if a lock is
-/// there) and removed.
-fn create_lock(storage: &dyn Storage, path: &Path, info: &LockInfo) -> Result<Created> {
-    let text = ron::to_string(info).expect("a lock serialises");
-    let temp = super::write::temp_path(path);
-    let unwritable = |e: &std::io::Error| {
+impl Unwritable {
+    /// The failure `e` to write the lock at `path`, when it means the folder
+    /// cannot be written.
+    fn of(path: &Path, e: &std::io::Error) -> Option<Unwritable> {
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         Unwritable::applies(e.kind()).then_some(Unwritable {
             dir,
             kind: e.kind(),
         })
-    };
-    let written = storage.create_new(&temp).and_then(|mut f| {
-        use std::io::Write;
-        f.write_all(text.as_bytes())?;
-        f.flush()?;
-        f.sync()
-    });
+    }
+}
+
+/// Creates the lock atomically: its content is written and synced to a
+/// temporary file, which is hard-linked into place (failing if a lock is
+/// there) and removed. Where the file system has no hard links, the lock is
+/// created exclusively in place and written there, under the guard, so no
+/// aiact judges it half-written (`guarded`: the caller holds the guard).
+fn create_lock(
+    storage: &dyn Storage,
+    path: &Path,
+    info: &LockInfo,
+    guarded: bool,
+) -> Result<Created> {
+    let text = ron::to_string(info).expect("a lock serialises");
+    let temp = super::write::temp_path(path);
+    let written = write_lock_file(storage, &temp, &text);
     if let Err(e) = written {
         let _ = storage.remove(&temp);
-        if let Some(u) = unwritable(&e) {
+        if let Some(u) = Unwritable::of(path, &e) {
             return Ok(Created::Unwritable(u));
         }
         return Err(Error::Environment(format!(
@@ -387,17 +557,75 @@ fn create_lock(storage: &dyn Storage, path: &Path, info: &LockInfo) -> Result<Cr
     }
     let result = link_lock(storage, &temp, path);
     let _ = storage.remove(&temp);
-    result
+    match result {
+        Err(LinkFailed::NoLinks) => create_lock_in_place(storage, path, &text, guarded),
+        Err(LinkFailed::Error(e)) => Err(e),
+        Ok(created) => Ok(created),
+    }
+}
+
+/// Writes a lock's text to a new file and syncs it.
+fn write_lock_file(storage: &dyn Storage, file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = storage.create_new(file)?;
+    f.write_all(text.as_bytes())?;
+    f.flush()?;
+    f.sync()
+}
+
+/// [`create_lock`] on a file system without hard links.
+fn create_lock_in_place(
+    storage: &dyn Storage,
+    path: &Path,
+    text: &str,
+    guarded: bool,
+) -> Result<Created> {
+    let _guard = if guarded {
+        None
+    } else {
+        match Guard::take(path) {
+            Ok(guard) => guard,
+            Err(e) => {
+                if let Some(u) = Unwritable::of(path, &e) {
+                    return Ok(Created::Unwritable(u));
+                }
+                None
+            }
+        }
+    };
+    match write_lock_file(storage, path, text) {
+        Ok(()) => Ok(Created::Yes),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(Created::Held(read_held(path)?.unwrap_or(Held::Unreadable(
+                "the lock changed while it was read".into(),
+            ))))
+        }
+        Err(e) => {
+            // Ours, half-written: nobody else writes in a lock's place.
+            let _ = storage.remove(path);
+            match Unwritable::of(path, &e) {
+                Some(u) => Ok(Created::Unwritable(u)),
+                None => Err(Error::io(path, "lock the session", &e)),
+            }
+        }
+    }
+}
+
+/// Why a lock could not be linked into place.
+enum LinkFailed {
+    /// The file system has no hard links (`EPERM` from `link`, as on FAT
+    /// and some network file systems).
+    NoLinks,
+    Error(Error),
 }
 
 /// Links the written temporary lock into place; see [`create_lock`].
-fn link_lock(storage: &dyn Storage, temp: &Path, path: &Path) -> Result<Created> {
-    let read = |path: &Path| match inspect_lock(path) {
-        Ok(Ok(info)) => Ok(Some(Held::By(info))),
-        Ok(Err(why)) => Ok(Some(Held::Unreadable(why))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, "read the lock", &e)),
-    };
+fn link_lock(
+    storage: &dyn Storage,
+    temp: &Path,
+    path: &Path,
+) -> std::result::Result<Created, LinkFailed> {
+    let read = |path: &Path| read_held(path).map_err(LinkFailed::Error);
     let link = |temp: &Path, path: &Path| match storage.link_new(temp, path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
@@ -415,14 +643,21 @@ fn link_lock(storage: &dyn Storage, temp: &Path, path: &Path) -> Result<Created>
                 )))),
             },
         },
-        Err(e) => match Unwritable::applies(e.kind()) {
-            true => Ok(Created::Unwritable(Unwritable {
-                dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-                kind: e.kind(),
-            })),
-            false => Err(Error::io(path, "lock the session", &e)),
+        Err(e) if no_links(&e) => Err(LinkFailed::NoLinks),
+        Err(e) => match Unwritable::of(path, &e) {
+            Some(u) => Ok(Created::Unwritable(u)),
+            None => Err(LinkFailed::Error(Error::io(path, "lock the session", &e))),
         },
     }
+}
+
+/// Whether `link` failed because the file system has no hard links.
+fn no_links(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::EPERM) {
+        return true;
+    }
+    e.kind() == std::io::ErrorKind::Unsupported
 }
 
 /// A process's start time in clock ticks since boot (field 22 of

@@ -42,8 +42,8 @@ pub use lock::{Holder, Lock, LockAttempt, LockInfo, Unwritable, process_alive, r
 pub use name::{MAX_NAME_CHARS, MAX_SLUG_BYTES, check_name, name_key, slug_of};
 pub use store::{Listed, Migration, OpenMode, Opened, Store, migrate};
 pub use write::{
-    RealStorage, SaveReport, Saver, Storage, TempFile, remove_stale_temps, temp_path, write_atomic,
-    write_new, write_user_file,
+    RealStorage, SaveReport, Saver, Storage, TempFile, Writing, remove_stale_temps, temp_path,
+    write_atomic, write_new, write_user_file,
 };
 
 impl Saver {

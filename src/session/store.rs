@@ -96,6 +96,10 @@ pub enum OpenMode {
     ReadOnly,
     /// Take the lock over whoever holds it (the user agreed).
     TakeOver,
+    /// Lock it; fail if another aiact holds it, but open read-only when
+    /// the folder cannot be written (a read-only folder, a full disk), with
+    /// [`Opened::unwritable`] saying why (`recheck`).
+    LockUnlessUnwritable,
 }
 
 impl Store {
@@ -336,6 +340,16 @@ impl Store {
         let lock = match mode {
             OpenMode::ReadOnly => None,
             OpenMode::Lock => Some(self.lock_or_fail(&path)?),
+            OpenMode::LockUnlessUnwritable => match self.lock(&path)? {
+                LockAttempt::Acquired(l) => Some(l),
+                LockAttempt::HeldHere(info) | LockAttempt::HeldElsewhere(info) => {
+                    return Err(held_error(&path, &info));
+                }
+                LockAttempt::Unwritable(u) => {
+                    unwritable = Some(u.describe());
+                    None
+                }
+            },
             OpenMode::TakeOver => Some(Lock::take_over_with(
                 self.storage.as_ref(),
                 &Store::lock_path(&path),
@@ -381,6 +395,12 @@ impl Store {
     /// deleted without one unless a running aiact holds it: deleting is how
     /// space is freed.
     pub fn delete(&self, name: &str) -> Result<PathBuf> {
+        self.delete_noting(name).map(|(path, _)| path)
+    }
+
+    /// [`Store::delete`], with what to tell the user about the lock taken
+    /// for it (see [`Lock::notes`]).
+    pub fn delete_noting(&self, name: &str) -> Result<(PathBuf, Vec<String>)> {
         let path = self.find(name)?;
         let lock = match self.lock(&path)? {
             LockAttempt::Acquired(l) => Some(l),
@@ -406,17 +426,29 @@ impl Store {
             }
             _ => Error::io(&path, "delete the session", &e),
         })?;
+        let notes = lock.as_ref().map(Lock::notes).unwrap_or_default();
         drop(lock);
-        Ok(path)
+        Ok((path, notes))
     }
 
     /// Renames a session: a new file under the new name, then the old one
     /// removed. Refused when the new name is taken.
     pub fn rename(&self, old: &str, new: &str, now: Timestamp) -> Result<PathBuf> {
+        self.rename_noting(old, new, now).map(|(path, _)| path)
+    }
+
+    /// [`Store::rename`], with what to tell the user about the lock taken
+    /// for it (see [`Lock::notes`]).
+    pub fn rename_noting(
+        &self,
+        old: &str,
+        new: &str,
+        now: Timestamp,
+    ) -> Result<(PathBuf, Vec<String>)> {
         let old_path = self.find(old)?;
         let new_name = check_name(new)?;
         let new_path = self.path_for(&new_name)?;
-        let _lock = self.lock_or_fail(&old_path)?;
+        let lock = self.lock_or_fail(&old_path)?;
         let mut session = Session::read(&old_path)?;
         session.name = new_name;
         session.updated = now;
@@ -429,7 +461,7 @@ impl Store {
             std::fs::remove_file(&old_path)
                 .map_err(|e| Error::io(&old_path, "remove the old session file", &e))?;
         }
-        Ok(new_path)
+        Ok((new_path, lock.notes()))
     }
 
     /// Writes a session to a file anywhere (self-contained: a custom
@@ -438,7 +470,13 @@ impl Store {
     pub fn export(&self, name: &str, file: &Path, force: bool) -> Result<()> {
         let session = self.load(name)?;
         let text = session.to_file_text(file)?;
-        super::write::write_user_file(self.storage.as_ref(), file, text.as_bytes(), force)
+        super::write::write_user_file(
+            self.storage.as_ref(),
+            file,
+            text.as_bytes(),
+            force,
+            super::write::Writing::Export,
+        )
     }
 
     /// Imports a session file, under `as_name` if given. A name clash is
@@ -478,10 +516,7 @@ fn held_error(session_file: &Path, info: &super::lock::LockInfo) -> Error {
 
 /// A data folder that cannot be written, in plain words.
 fn unwritable_error(u: &Unwritable) -> Error {
-    Error::Environment(format!(
-        "{}, so its sessions cannot be changed; `aiact resume NAME` and `aiact report NAME` still show them",
-        u.describe()
-    ))
+    u.refusal()
 }
 
 /// Brings a session up to date with the questionnaire as it is now:

@@ -92,15 +92,23 @@ impl Storage for RealStorage {
     }
 }
 
-/// The most bytes [`temp_path`] adds to a file name: a dot, a dot before the
-/// process id (at most 10 digits), a dash, the counter (at most 20 digits)
-/// and `.tmp`.
+/// The most bytes a temporary file of a lock adds to the lock's name
+/// (`.<slug>.lock.<pid>-<n>.tmp`): a dot, a dot before the process id (at
+/// most 10 digits), a dash, the counter (at most 20 digits) and `.tmp`.
+/// Session names are limited so that every name derived from them fits
+/// whole; for other files (reports, exports) [`temp_path`] shortens the
+/// temporary name when it would not.
 pub const TEMP_NAME_OVERHEAD: usize = 1 + 1 + 10 + 1 + 20 + 4;
+
+/// The longest file name common file systems allow, in bytes.
+const MAX_FILE_NAME_BYTES: usize = 255;
 
 /// Names of temporary files start with a dot and end with `.tmp`, so `list`
 /// can ignore them and nobody mistakes them for sessions. They carry the
 /// process id, so one left by a process that died can be told from a save in
-/// progress (see [`remove_stale_temps`]).
+/// progress (see [`remove_stale_temps`]). The target's name is part of it
+/// when that fits in 255 bytes (`.<name>.<pid>-<n>.tmp`); otherwise the
+/// name is `.aiact.<pid>-<n>.tmp`, so any legal file name can be written.
 pub fn temp_path(target: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -108,7 +116,13 @@ pub fn temp_path(target: &Path) -> PathBuf {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{file}.{}-{n}.tmp", std::process::id()))
+    let tail = format!("{}-{n}.tmp", std::process::id());
+    let full = format!(".{file}.{tail}");
+    if full.len() <= MAX_FILE_NAME_BYTES && !file.is_empty() {
+        target.with_file_name(full)
+    } else {
+        target.with_file_name(format!(".aiact.{tail}"))
+    }
 }
 
 /// The process id in a name made by [`temp_path`], if it is one.
@@ -122,6 +136,27 @@ fn temp_owner(file_name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
+/// The process id in the name of a lock moved aside
+/// (`.<slug>.lock.<pid>.aside`), if it is one.
+fn aside_owner(file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_suffix(".aside")?;
+    let (lock, pid) = rest.rsplit_once('.')?;
+    if !lock.ends_with(".lock") || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// The process id in the name of the index's temporary file
+/// (`.sessions.<pid>.tmp`), if it is one.
+fn index_temp_owner(file_name: &str) -> Option<u32> {
+    let pid = file_name.strip_prefix(".sessions.")?.strip_suffix(".tmp")?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
 /// How old a temporary file of a dead process must be before it is removed:
 /// a save takes well under a second, and the age keeps a save of another
 /// computer sharing the folder (whose process id means nothing here) safe.
@@ -129,9 +164,33 @@ const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Removes temporary files left in `dir` by saves that were interrupted:
 /// named by [`temp_path`], of a process that is no longer running on this
-/// computer, and not changed for a minute. Returns how many were removed.
-/// Failures (a read-only folder) are ignored: the files are harmless.
+/// computer, and not changed for a minute. The same goes for the index's
+/// temporary files (`.index/.sessions.<pid>.tmp`) and for locks that were
+/// moved aside (`.<slug>.lock.<pid>.aside`, a folder found in a lock's
+/// place). Returns how many were removed. Failures (a read-only folder) are
+/// ignored: the files are harmless.
 pub fn remove_stale_temps(storage: &dyn Storage, dir: &Path) -> usize {
+    let mut removed = remove_stale(dir, temp_owner, |path| storage.remove(path));
+    removed += remove_stale(dir, aside_owner, |path| {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+            _ => storage.remove(path),
+        }
+    });
+    removed += remove_stale(&dir.join(".index"), index_temp_owner, |path| {
+        storage.remove(path)
+    });
+    removed
+}
+
+/// Removes the entries of `dir` whose names `owner` reads a process id from,
+/// when that process is no longer running here and the entry has not
+/// changed for [`STALE_TEMP_AGE`].
+fn remove_stale(
+    dir: &Path,
+    owner: fn(&str) -> Option<u32>,
+    remove: impl Fn(&Path) -> io::Result<()>,
+) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -139,24 +198,94 @@ pub fn remove_stale_temps(storage: &dyn Storage, dir: &Path) -> usize {
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(temp_owner) else {
+        let Some(pid) = name.to_str().and_then(owner) else {
             continue;
         };
-        let Ok(meta) = entry.metadata() else { continue };
+        // Not followed: a link is judged (and removed) as itself.
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
         let old = meta
             .modified()
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .is_some_and(|age| age >= STALE_TEMP_AGE);
-        if meta.is_file()
-            && old
-            && super::lock::process_alive(pid) == Some(false)
-            && storage.remove(&entry.path()).is_ok()
-        {
+        if old && super::lock::process_alive(pid) == Some(false) && remove(&entry.path()).is_ok() {
             removed += 1;
         }
     }
     removed
+}
+
+/// What a write is for, so its errors say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writing {
+    /// A session in the data folder.
+    Session,
+    /// A report the user asked for (`report -o`).
+    Report,
+    /// A session exported to a file the user named.
+    Export,
+}
+
+impl Writing {
+    fn create_temp(self) -> &'static str {
+        match self {
+            Writing::Session => "create a temporary file to save the session",
+            Writing::Report => "create a temporary file to write the report",
+            Writing::Export => "create a temporary file to export the session",
+        }
+    }
+    fn write_failed(self) -> &'static str {
+        match self {
+            Writing::Session => "save the session (writing failed; the previous version is intact)",
+            Writing::Report => "write the report (writing failed; no file was replaced)",
+            Writing::Export => "export the session (writing failed; no file was replaced)",
+        }
+    }
+    fn sync_failed(self) -> &'static str {
+        match self {
+            Writing::Session => {
+                "save the session (syncing to disk failed; the previous version is intact)"
+            }
+            Writing::Report => "write the report (syncing to disk failed; no file was replaced)",
+            Writing::Export => "export the session (syncing to disk failed; no file was replaced)",
+        }
+    }
+    fn replace_failed(self) -> &'static str {
+        match self {
+            Writing::Session => {
+                "save the session (replacing the file failed; the previous version is intact)"
+            }
+            Writing::Report => {
+                "write the report (replacing the file failed; the previous version is intact)"
+            }
+            Writing::Export => {
+                "export the session (replacing the file failed; the previous version is intact)"
+            }
+        }
+    }
+    fn place_failed(self) -> &'static str {
+        match self {
+            Writing::Session => "save the session (placing the file failed)",
+            Writing::Report => "write the report (placing the file failed)",
+            Writing::Export => "export the session (placing the file failed)",
+        }
+    }
+    fn plain(self) -> &'static str {
+        match self {
+            Writing::Session => "save the session",
+            Writing::Report => "write the report",
+            Writing::Export => "export the session",
+        }
+    }
+    fn sync_folder(self) -> &'static str {
+        match self {
+            Writing::Session => "sync the session folder after saving",
+            Writing::Report => "sync the folder after writing the report",
+            Writing::Export => "sync the folder after exporting the session",
+        }
+    }
 }
 
 /// Writes a new file durably, never replacing one: the bytes go to a
@@ -165,8 +294,18 @@ pub fn remove_stale_temps(storage: &dyn Storage, dir: &Path) -> usize {
 /// means the target exists and nothing was written. A file system without
 /// hard links falls back to creating the target exclusively first.
 pub fn write_new(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<bool> {
+    write_new_for(storage, target, bytes, Writing::Session)
+}
+
+/// [`write_new`], its errors worded for `what`.
+fn write_new_for(
+    storage: &dyn Storage,
+    target: &Path,
+    bytes: &[u8],
+    what: Writing,
+) -> Result<bool> {
     let temp = temp_path(target);
-    write_temp(storage, &temp, target, bytes)?;
+    write_temp(storage, &temp, target, bytes, what)?;
     let linked = storage.link_new(&temp, target);
     let result = match linked {
         Ok(()) => Ok(true),
@@ -177,38 +316,35 @@ pub fn write_new(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<b
             Ok(claim) => {
                 drop(claim);
                 return match storage.rename(&temp, target) {
-                    Ok(()) => sync_parent(storage, target).map(|()| true),
+                    Ok(()) => sync_parent(storage, target, what).map(|()| true),
                     Err(e) => {
                         let _ = storage.remove(&temp);
                         let _ = storage.remove(target);
-                        Err(Error::io(
-                            target,
-                            "save the session (placing the file failed)",
-                            &e,
-                        ))
+                        Err(Error::io(target, what.place_failed(), &e))
                     }
                 };
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(Error::io(target, "save the session", &e)),
+            Err(e) => Err(Error::io(target, what.plain(), &e)),
         },
     };
     let _ = storage.remove(&temp);
     if result.as_ref().is_ok_and(|&made| made) {
-        sync_parent(storage, target)?;
+        sync_parent(storage, target, what)?;
     }
     result
 }
 
-/// Writes a file the user named (an export, a report): refused when
-/// something is there unless `force`, and never through or over a link or
-/// onto a folder. Without `force` the file is created exclusively, so a
-/// file appearing meanwhile is not replaced either.
+/// Writes a file the user named (an export, a report, as `what` says):
+/// refused when something is there unless `force`, and never through or
+/// over a link or onto a folder. Without `force` the file is created
+/// exclusively, so a file appearing meanwhile is not replaced either.
 pub fn write_user_file(
     storage: &dyn Storage,
     file: &Path,
     bytes: &[u8],
     force: bool,
+    what: Writing,
 ) -> Result<()> {
     match std::fs::symlink_metadata(file) {
         Ok(m) if m.file_type().is_symlink() => {
@@ -235,10 +371,10 @@ pub fn write_user_file(
                 file.display()
             )));
         }
-        Ok(_) => return write_atomic(storage, file, bytes),
+        Ok(_) => return write_atomic_for(storage, file, bytes, what),
         Err(_) => {}
     }
-    if write_new(storage, file, bytes)? {
+    if write_new_for(storage, file, bytes, what)? {
         Ok(())
     } else {
         Err(Error::Input(format!(
@@ -249,37 +385,29 @@ pub fn write_user_file(
 }
 
 /// Writes `bytes` to the new file `temp` and syncs it; removes it on failure.
-fn write_temp(storage: &dyn Storage, temp: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+fn write_temp(
+    storage: &dyn Storage,
+    temp: &Path,
+    target: &Path,
+    bytes: &[u8],
+    what: Writing,
+) -> Result<()> {
     let fail = |action: &'static str, e: io::Error| {
         let _ = storage.remove(temp);
         Error::io(target, action, &e)
     };
     let mut file = storage
         .create_new(temp)
-        .map_err(|e| Error::io(temp, "create a temporary file to save the session", &e))?;
-    file.write_all(bytes).map_err(|e| {
-        fail(
-            "save the session (writing failed; the previous version is intact)",
-            e,
-        )
-    })?;
-    file.flush().map_err(|e| {
-        fail(
-            "save the session (writing failed; the previous version is intact)",
-            e,
-        )
-    })?;
-    file.sync().map_err(|e| {
-        fail(
-            "save the session (syncing to disk failed; the previous version is intact)",
-            e,
-        )
-    })?;
+        .map_err(|e| Error::io(temp, what.create_temp(), &e))?;
+    file.write_all(bytes)
+        .map_err(|e| fail(what.write_failed(), e))?;
+    file.flush().map_err(|e| fail(what.write_failed(), e))?;
+    file.sync().map_err(|e| fail(what.sync_failed(), e))?;
     Ok(())
 }
 
 /// Syncs the folder holding `target`, so a new name in it survives a power cut.
-fn sync_parent(storage: &dyn Storage, target: &Path) -> Result<()> {
+fn sync_parent(storage: &dyn Storage, target: &Path, what: Writing) -> Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -288,24 +416,30 @@ fn sync_parent(storage: &dyn Storage, target: &Path) -> Result<()> {
     };
     storage
         .sync_dir(dir)
-        .map_err(|e| Error::io(dir, "sync the session folder after saving", &e))
+        .map_err(|e| Error::io(dir, what.sync_folder(), &e))
 }
 
 /// Writes `bytes` to `target` durably and atomically: temporary file in the
 /// same folder, write, sync, rename, sync the folder. On failure the old file
 /// is untouched, the temporary file is removed, and the error names the step.
 pub fn write_atomic(storage: &dyn Storage, target: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_for(storage, target, bytes, Writing::Session)
+}
+
+/// [`write_atomic`], its errors worded for `what`.
+fn write_atomic_for(
+    storage: &dyn Storage,
+    target: &Path,
+    bytes: &[u8],
+    what: Writing,
+) -> Result<()> {
     let temp = temp_path(target);
-    write_temp(storage, &temp, target, bytes)?;
+    write_temp(storage, &temp, target, bytes, what)?;
     storage.rename(&temp, target).map_err(|e| {
         let _ = storage.remove(&temp);
-        Error::io(
-            target,
-            "save the session (replacing the file failed; the previous version is intact)",
-            &e,
-        )
+        Error::io(target, what.replace_failed(), &e)
     })?;
-    sync_parent(storage, target)
+    sync_parent(storage, target, what)
 }
 
 /// What the background saver reports back.

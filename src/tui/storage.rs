@@ -62,7 +62,17 @@ impl SessionStorage {
                     format!("Opened read-only: {why}, so changes are not saved.")
                 })
             });
-        let notice = migration_notice(&opened.migration);
+        // How the lock was taken (an unreadable one replaced), then what
+        // changed in the questionnaire.
+        let lock_notes = opened
+            .lock
+            .as_ref()
+            .map(crate::session::Lock::notes)
+            .unwrap_or_default();
+        let notice = lock_notes
+            .into_iter()
+            .chain(migration_notice(&opened.migration))
+            .reduce(|a, b| format!("{a} {b}"));
         self.open = match &read_only {
             None => Some((opened.path.clone(), opened.lock)),
             Some(_) => None,
@@ -120,7 +130,9 @@ impl Persistence for SessionStorage {
         // no save of the new draft can reach the previous session's file.
         self.open = None;
         let answers = draft.answers();
-        let (path, stored) = assessment::create(
+        // Locked before the file is written: nothing to undo if the lock
+        // cannot be had, and no other aiact can open it in between.
+        let (path, stored, lock) = assessment::create_locked(
             &self.store,
             Naming::FreeFrom(&draft.name),
             questionnaire,
@@ -128,14 +140,6 @@ impl Persistence for SessionStorage {
             draft.created,
             self.today,
         )?;
-        let lock = match self.store.lock_or_fail(&path) {
-            Ok(lock) => lock,
-            Err(e) => {
-                // Not ours after all: leave no half-created session behind.
-                let _ = std::fs::remove_file(&path);
-                return Err(e);
-            }
-        };
         // The previous assessment's lock goes; this one is now the open one.
         self.open = Some((path, Some(lock)));
         Ok(stored)
