@@ -229,6 +229,7 @@ pub fn check_answers(ev: &crate::engine::Evaluation, path: impl std::fmt::Displa
                 line: None,
                 subject: format!("answer to \"{}\"", crate::text::echo(&p.question)),
                 message: p.message.clone(),
+                consequences: Vec::new(),
             })
             .collect(),
         hint: "Fix the answers and run again.".into(),

@@ -28,6 +28,10 @@ pub struct Problem {
     /// What the problem is about, e.g. `question "licence"`.
     pub subject: String,
     pub message: String,
+    /// Problems that follow from this one and go away with it (a question
+    /// left unreachable by a broken route), each with its line: shown
+    /// under it rather than as problems of their own.
+    pub consequences: Vec<(Option<usize>, String)>,
 }
 
 impl fmt::Display for Problem {
@@ -170,6 +174,13 @@ fn render_problems(path: &str, what: &str, problems: &[Problem], hint: &str) -> 
         match p.line {
             Some(line) => out.push_str(&format!("  {path}:{line}: {text}\n")),
             None => out.push_str(&format!("  {path}: {text}\n")),
+        }
+        for (line, what) in &p.consequences {
+            let what = crate::text::printable_line(what);
+            match line {
+                Some(line) => out.push_str(&format!("      ↳ {path}:{line}: {what}\n")),
+                None => out.push_str(&format!("      ↳ {path}: {what}\n")),
+            }
         }
     }
     out.push_str(hint);

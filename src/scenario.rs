@@ -123,6 +123,7 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
                 "is for questionnaire \"{}\", but it is run against \"{}\"",
                 s.questionnaire, q.meta.id
             ),
+            consequences: Vec::new(),
         });
     }
     let today = crate::parse_date(&s.today);
@@ -131,6 +132,7 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
             line: None,
             subject: "scenario".into(),
             message: format!("today \"{}\" is not a date; write YYYY-MM-DD", s.today),
+            consequences: Vec::new(),
         });
     }
     for (list, patterns) in [
@@ -144,6 +146,7 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
                     line: None,
                     subject: format!("{list} \"{p}\""),
                     message: "matches no outcome of the questionnaire; check the spelling".into(),
+                    consequences: Vec::new(),
                 });
             }
         }
@@ -154,6 +157,7 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
                 line: None,
                 subject: format!("dates \"{id}\""),
                 message: "is not an outcome id of the questionnaire (patterns are not allowed here); check the spelling".into(),
+                consequences: Vec::new(),
             });
         }
         if crate::parse_date(date).is_err() {
@@ -161,6 +165,7 @@ pub fn check(q: &Questionnaire, s: &Scenario, path: &str) -> Result<jiff::civil:
                 line: None,
                 subject: format!("dates \"{id}\""),
                 message: format!("\"{date}\" is not a date; write YYYY-MM-DD"),
+                consequences: Vec::new(),
             });
         }
     }

@@ -430,3 +430,27 @@ proptest! {
         prop_assert_eq!(statuses(&v1, &a), statuses(&v2, &a));
     }
 }
+
+/// The example in German: its translation beside it keeps the logic hash,
+/// translates every text, and the implied yes/no options speak German too.
+#[test]
+fn the_example_in_german_keeps_its_logic_and_translates_every_text() {
+    let path = "questionnaires/examples/ai-system-triage.ron";
+    let en = load_path(Path::new(path)).unwrap();
+    let (de, missing) =
+        aiact::questionnaire::translation::load_spec(path, Some("de")).expect("translation");
+    assert!(missing.is_empty(), "untranslated: {missing:?}");
+    assert_eq!(de.logic_hash, en.logic_hash);
+    assert_eq!(de.meta.language, "de");
+    let ai = de.question("ai_system").unwrap();
+    assert!(ai.def.prompt.starts_with("Leitet Ihre Software"));
+    let labels: Vec<&str> = ai.options.iter().map(|o| o.label.as_str()).collect();
+    assert_eq!(labels, ["Ja", "Nein"]);
+    assert_eq!(de.sections[0].title, "Anwendungsbereich");
+    let a = answers(&[("ai_system", choice("no"))]);
+    assert_eq!(statuses(&en, &a), statuses(&de, &a));
+    assert_eq!(
+        de.outcome("not_ai_system").unwrap().def.title,
+        "Kein KI-System"
+    );
+}

@@ -49,9 +49,10 @@ fn applying_gives_german_texts_and_keeps_the_logic_hash() {
             "question.kind.discussion.2"
         ]
     );
-    // Pinpoints are cited as written; the implied yes/no are the app's words.
+    // Pinpoints are cited as written; the implied yes/no are the app's
+    // words, in the translation's language.
     assert_eq!(kind.def.citations[0].pinpoint, "Art 1(2)");
-    assert_eq!(de.question("public").unwrap().options[0].label, "Yes");
+    assert_eq!(de.question("public").unwrap().options[0].label, "Ja");
     let docs = de.outcome("duty.docs").unwrap();
     assert_eq!(docs.def.summary, "Halten Sie eine Dokumentation bereit.");
     assert_eq!(
@@ -94,7 +95,9 @@ fn the_template_round_trips() {
         all.push(questionnaire::load_shipped(id).unwrap().unwrap());
     }
     for q in all {
-        let text = translation::template(&q, "de");
+        // In the questionnaire's own language, so the implied yes/no
+        // options (the app's words) keep their labels too.
+        let text = translation::template(&q, &q.meta.language);
         let t = translation::parse("template.de.ron", &text).expect("the template parses");
         assert_eq!(t.translation_of, q.meta.id);
         assert_eq!(t.logic_hash, q.logic_hash);

@@ -285,6 +285,7 @@ pub fn apply(
             line,
             subject,
             message,
+            consequences: Vec::new(),
         });
     };
     if t.translation_of != q.meta.id {
@@ -390,6 +391,18 @@ pub fn apply(
         });
     }
     q.meta.language = t.language.clone();
+    // The implied options of yes/no questions are the app's own words:
+    // labelled anew for the translation's language.
+    let (yes, no) = super::validate::yes_no(&t.language);
+    for question in q
+        .questions
+        .iter_mut()
+        .filter(|question| matches!(question.def.kind, super::Kind::YesNo))
+    {
+        for (option, label) in question.options.iter_mut().zip([yes, no]) {
+            option.label = label.to_string();
+        }
+    }
     q.text_hash = hash::text_hash(&format!("{}\n{}", q.text_hash, t.text));
     q.translation = Some(Translated {
         language: t.language,

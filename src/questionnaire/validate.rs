@@ -21,6 +21,10 @@ struct Ctx<'a> {
     source_text: &'a str,
     lines: std::cell::OnceCell<IdLines>,
     problems: Vec<Problem>,
+    /// Routes that lead nowhere they were meant to: the question and the
+    /// problem reported for it, so the questions this leaves unreachable are
+    /// shown as its consequences rather than as problems of their own.
+    broken: Vec<(String, usize)>,
 }
 
 impl Ctx<'_> {
@@ -33,7 +37,14 @@ impl Ctx<'_> {
             line: self.lines().first(place, id),
             subject: format!("{kind} \"{}\"", crate::text::printable_line(id)),
             message: message.into(),
+            consequences: Vec::new(),
         });
+    }
+
+    /// Reports a route of question `qid` that leads nowhere it was meant to.
+    fn report_broken_route(&mut self, qid: &str, message: impl Into<String>) {
+        self.report("questions", "question", qid, message);
+        self.broken.push((qid.to_string(), self.problems.len() - 1));
     }
 
     fn report_top(&mut self, message: impl Into<String>) {
@@ -41,6 +52,7 @@ impl Ctx<'_> {
             line: None,
             subject: "questionnaire".to_string(),
             message: message.into(),
+            consequences: Vec::new(),
         });
     }
 }
@@ -56,6 +68,7 @@ pub fn compile(
         source_text,
         lines: std::cell::OnceCell::new(),
         problems: Vec::new(),
+        broken: Vec::new(),
     };
     let logic_hash = super::hash::logic_hash(&file);
 
@@ -486,12 +499,7 @@ pub fn compile(
         } else if let Some(&i) = qindex.get(to) {
             Target::Question(i)
         } else {
-            cx.report(
-                "questions",
-                "question",
-                qid,
-                format!("routes to unknown question \"{to}\""),
-            );
+            cx.report_broken_route(qid, format!("routes to unknown question \"{to}\""));
             Target::End
         }
     };
@@ -499,9 +507,7 @@ pub fn compile(
         match oindex.get(outcome) {
             Some(&o) => Target::Conclude(o),
             None => {
-                cx.report(
-                    "questions",
-                    "question",
+                cx.report_broken_route(
                     qid,
                     format!("concludes with unknown outcome \"{outcome}\""),
                 );
@@ -511,11 +517,19 @@ pub fn compile(
     };
     let n_questions = file.questions.len();
     let mut questions = Vec::with_capacity(n_questions);
+    // Outcomes a route or option was meant to conclude with but could not
+    // (it also had `goto`/`next`): not reported again as never applying.
+    let mut intended: Vec<usize> = Vec::new();
     for (qi, q) in std::mem::take(&mut file.questions).into_iter().enumerate() {
         let option_next = options[qi]
             .iter()
             .map(|o| match (&o.next, &o.conclude) {
-                (Some(to), _) => Some(target(&mut cx, &q.id, to)),
+                (Some(to), also) => {
+                    // Both given is reported with the options; the outcome
+                    // was meant to be concluded with.
+                    intended.extend(also.as_deref().and_then(|c| oindex.get(c)));
+                    Some(target(&mut cx, &q.id, to))
+                }
                 (None, Some(outcome)) => Some(conclude(&mut cx, &q.id, outcome)),
                 (None, None) => None,
             })
@@ -577,10 +591,9 @@ pub fn compile(
                             }
                             conclude(&mut cx, &q.id, outcome)
                         }
-                        (Some(_), Some(_)) => {
-                            cx.report(
-                                "questions",
-                                "question",
+                        (Some(_), Some(outcome)) => {
+                            intended.extend(oindex.get(outcome.as_str()));
+                            cx.report_broken_route(
                                 &q.id,
                                 format!(
                                     "route {} has both `goto` and `conclude`; keep one",
@@ -590,9 +603,7 @@ pub fn compile(
                             Target::End
                         }
                         (None, None) => {
-                            cx.report(
-                                "questions",
-                                "question",
+                            cx.report_broken_route(
                                 &q.id,
                                 format!(
                                     "route {} leads nowhere: give it `goto` (a question or \"end\"){}",
@@ -766,7 +777,7 @@ pub fn compile(
             concluded[o] = true;
         }
         for (o, outcome) in outcomes.iter().enumerate() {
-            if outcome.def.when.is_none() && !concluded[o] {
+            if outcome.def.when.is_none() && !concluded[o] && !intended.contains(&o) {
                 cx.report(
                     "outcomes",
                     "outcome",
@@ -779,14 +790,35 @@ pub fn compile(
     let mut remaining = vec![(1u32, 1u32); n];
     if n > 0 {
         let reachable = reachable_from(0, &successors);
+        // A broken route of a reachable question may be the way to the
+        // questions after it: those unreachable are its consequences.
+        let broken: Vec<(usize, usize)> = cx
+            .broken
+            .iter()
+            .filter_map(|(id, k)| qindex.get(id.as_str()).map(|&qi| (qi, *k)))
+            .filter(|&(qi, _)| reachable[qi])
+            .collect();
         for (i, q) in questions.iter().enumerate() {
-            if !reachable[i] {
-                cx.report(
+            if reachable[i] {
+                continue;
+            }
+            match broken.iter().find(|&&(from, _)| from < i) {
+                Some(&(_, k)) => {
+                    let line = cx.lines().first("questions", q.id());
+                    cx.problems[k].consequences.push((
+                        line,
+                        format!(
+                            "so question \"{}\" cannot be reached from the first question",
+                            crate::text::printable_line(q.id())
+                        ),
+                    ));
+                }
+                None => cx.report(
                     "questions",
                     "question",
                     q.id(),
                     "cannot be reached from the first question; route to it or remove it",
-                );
+                ),
             }
         }
         match topo_order(&successors) {
@@ -955,6 +987,7 @@ fn unique_ids<'a>(
                 line: None,
                 subject: format!("{kind} number {}", i + 1),
                 message: "has an empty id".into(),
+                consequences: Vec::new(),
             });
             continue;
         }
