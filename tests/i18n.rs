@@ -289,7 +289,7 @@ fn german_footers_show_as_many_keys_as_english_ones_in_80_columns() {
         let mut used = 1;
         let mut n = 0;
         for b in table(mode).iter().filter(|b| !b.hint.is_empty()) {
-            let piece = b.label.width() + 1 + b.hint_in(m).width() + gap;
+            let piece = b.short().width() + 1 + b.hint_in(m).width() + gap;
             if used + piece > 80 {
                 break;
             }
@@ -307,6 +307,34 @@ fn german_footers_show_as_many_keys_as_english_ones_in_80_columns() {
                     fitted(m, mode, gap) >= en,
                     "{lang}: the {mode:?} footer fits fewer keys than English"
                 );
+            }
+        }
+    }
+}
+
+/// Key names in the app's sentences come from the bindings (a placeholder
+/// each), never from the catalogue, so help can never name a key that does
+/// something else.
+#[test]
+fn sentences_that_name_keys_take_them_from_the_bindings() {
+    for lang in aiact::messages::languages() {
+        let m = aiact::messages::for_language(lang);
+        for (name, text, placeholders) in [
+            ("enter_to_type", &m.app.enter_to_type, &["{key}"][..]),
+            (
+                "help_panel",
+                &m.app.help_panel,
+                &["{toggle}", "{pages}"][..],
+            ),
+            ("not_finished", &m.app.not_finished, &["{back}"][..]),
+            ("results_as_of", &m.app.results_as_of, &["{open}"][..]),
+            ("confirm_hint", &m.app.confirm_hint, &["{yes}", "{no}"][..]),
+        ] {
+            for p in placeholders {
+                assert!(text.contains(p), "{lang} {name}: {text}");
+            }
+            for key in ["Enter", "Esc", "PgUp", "PgDn", "Bksp", "Space"] {
+                assert!(!text.contains(key), "{lang} {name} names {key}: {text}");
             }
         }
     }

@@ -201,10 +201,9 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Tries to lock `path` (the lock file). A stale lock on this host is
-    /// taken over; a live one is reported.
-
-    /// [`Lock::acquire`] through `storage` (tests inject a full disk).
+    /// Tries to lock `path` (the lock file) as `holder`, through `storage`
+    /// (tests inject a full disk). A stale lock on this host is taken over;
+    /// a live one is reported.
     pub fn acquire_with(
         storage: &dyn Storage,
         path: &Path,
@@ -231,9 +230,8 @@ impl Lock {
         }
     }
 
-    /// Takes the lock whoever holds it (after the user agreed, or when stale).
-
-    /// [`Lock::take_over`] through `storage`.
+    /// Takes the lock whoever holds it (after the user agreed, or when
+    /// stale), as `holder`, through `storage`.
     pub fn take_over_with(storage: &dyn Storage, path: &Path, holder: &Holder) -> Result<Lock> {
         match take_over(storage, path, LockInfo::current(holder), holder, true)? {
             LockAttempt::Acquired(lock) => Ok(lock),

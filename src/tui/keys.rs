@@ -122,6 +122,19 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// The label without its alternates: `Tab (Shift+Tab)` is `Tab` in
+    /// footers and hints, which have room for one way only; help and the
+    /// README show the whole label.
+    pub fn short(&self) -> &'static str {
+        self.label.split(" (").next().unwrap_or(self.label)
+    }
+
+    /// The alternates in a label (`Shift+Tab` of `Tab (Shift+Tab)`), if any.
+    pub fn alternates(&self) -> Option<&'static str> {
+        let (_, rest) = self.label.split_once(" (")?;
+        rest.strip_suffix(')')
+    }
+
     /// What the help overlay says about the binding, in the catalogue's
     /// language (`desc` is the English, which the README's table shows).
     pub fn desc_in<'m>(&self, m: &'m Messages) -> &'m str {
@@ -209,7 +222,7 @@ const START: &[Binding] = &[
     b(
         "start.help",
         HELP,
-        "?",
+        "? (F1)",
         Action::ShowHelp,
         "show these keys",
         "keys",
@@ -269,7 +282,7 @@ const QUESTION: &[Binding] = &[
     b(
         "question.answers",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
-        "Tab",
+        "Tab (Shift+Tab)",
         Action::SwitchPanel,
         "go to the answers so far (to change one)",
         "answers",
@@ -314,7 +327,14 @@ const QUESTION: &[Binding] = &[
         "see the results so far",
         "results",
     ),
-    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "help",
+        HELP,
+        "? (F1)",
+        Action::ShowHelp,
+        "show all keys",
+        "keys",
+    ),
     b(
         "quit_kept",
         QUIT,
@@ -377,7 +397,7 @@ const INPUT: &[Binding] = &[
     b(
         "input.home",
         &[(KeyCode::Home, NONE), (KeyCode::Char('a'), CTRL)],
-        "Home",
+        "Home (Ctrl+A)",
         Action::Home,
         "start of the line",
         "",
@@ -385,7 +405,7 @@ const INPUT: &[Binding] = &[
     b(
         "input.end",
         &[(KeyCode::End, NONE), (KeyCode::Char('e'), CTRL)],
-        "End",
+        "End (Ctrl+E)",
         Action::End,
         "end of the line",
         "",
@@ -393,7 +413,7 @@ const INPUT: &[Binding] = &[
     b(
         "input.next",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
-        "Tab",
+        "Tab (Shift+Tab)",
         Action::NextField,
         "next field (estimate helper)",
         "",
@@ -434,12 +454,19 @@ const ANSWERS: &[Binding] = &[
             (KeyCode::BackTab, NONE),
             (KeyCode::Esc, NONE),
         ],
-        "Tab/Esc",
+        "Tab/Esc (Shift+Tab)",
         Action::SwitchPanel,
         "back to the main panel",
         "back",
     ),
-    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "help",
+        HELP,
+        "? (F1)",
+        Action::ShowHelp,
+        "show all keys",
+        "keys",
+    ),
     b(
         "quit_kept",
         QUIT,
@@ -463,7 +490,7 @@ const RESULTS: &[Binding] = &[
     b(
         "results.details",
         &[(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)],
-        "Enter",
+        "Enter (Space)",
         Action::Toggle,
         "open or close the outcome's details",
         "details",
@@ -495,7 +522,7 @@ const RESULTS: &[Binding] = &[
     b(
         "results.answers",
         &[(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE)],
-        "Tab",
+        "Tab (Shift+Tab)",
         Action::SwitchPanel,
         "go to the answers (to change one)",
         "answers",
@@ -524,7 +551,14 @@ const RESULTS: &[Binding] = &[
         "scroll down",
         "",
     ),
-    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "help",
+        HELP,
+        "? (F1)",
+        Action::ShowHelp,
+        "show all keys",
+        "keys",
+    ),
     b(
         "quit_kept",
         QUIT,
@@ -619,7 +653,14 @@ const PRESENT: &[Binding] = &[
         "show the results so far",
         "results",
     ),
-    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "help",
+        HELP,
+        "? (F1)",
+        Action::ShowHelp,
+        "show all keys",
+        "keys",
+    ),
     b("quit", QUIT, "q", Action::Quit, "quit", "quit"),
 ];
 
@@ -631,7 +672,7 @@ const PRESENT_RESULTS: &[Binding] = &[
             (KeyCode::Right, NONE),
             (KeyCode::Enter, NONE),
         ],
-        "Space/→",
+        "Space/→ (Enter)",
         Action::Reveal,
         "reveal the next group of results",
         "reveal",
@@ -652,7 +693,14 @@ const PRESENT_RESULTS: &[Binding] = &[
         "back to the questions",
         "back",
     ),
-    b("help", HELP, "?", Action::ShowHelp, "show all keys", "keys"),
+    b(
+        "help",
+        HELP,
+        "? (F1)",
+        Action::ShowHelp,
+        "show all keys",
+        "keys",
+    ),
     b("quit", QUIT, "q", Action::Quit, "quit", "quit"),
 ];
 
@@ -664,7 +712,7 @@ const HELP_MODE: &[Binding] = &[b(
         (KeyCode::Char('q'), NONE),
         (KeyCode::Enter, NONE),
     ],
-    "Esc/?",
+    "Esc/? (q, Enter)",
     Action::CloseOverlay,
     "close this help",
     "close",
@@ -732,7 +780,7 @@ pub fn label(mode: Mode, action: Action) -> &'static str {
         .iter()
         .chain(GLOBAL)
         .find(|b| b.action == action)
-        .map_or("?", |b| b.label)
+        .map_or("?", |b| b.short())
 }
 
 /// A hint such as `Enter keep · Esc cancel`: each action's key label in
@@ -905,5 +953,58 @@ mod tests {
             ),
             Some(Action::ShowHelp)
         );
+    }
+}
+
+#[cfg(test)]
+mod labels_name_every_key {
+    use super::*;
+
+    /// How a key is written in labels.
+    fn written(code: KeyCode, mods: KeyModifiers) -> String {
+        match code {
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Backspace => "Bksp".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "Shift+Tab".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                format!("Ctrl+{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Help and the README's key table show labels: every key a binding
+    /// answers to must be named in its label, so no key acts unannounced.
+    #[test]
+    fn every_bound_key_is_named_in_its_label() {
+        let mut missing = Vec::new();
+        for mode in MODES {
+            for b in table(*mode).iter().chain(GLOBAL) {
+                for &(code, mods) in b.keys {
+                    let w = written(code, mods);
+                    // Digits are shown as a range ("1-9").
+                    let digit = matches!(code, KeyCode::Char(c) if c.is_ascii_digit());
+                    if !digit && !b.label.contains(&w) {
+                        missing.push(format!("{mode:?} {}: {w} not in {:?}", b.id, b.label));
+                    }
+                }
+            }
+        }
+        missing.dedup();
+        assert!(missing.is_empty(), "{missing:#?}");
     }
 }

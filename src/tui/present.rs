@@ -145,12 +145,12 @@ fn render_footer(app: &App, area: Rect, frame: &mut Frame, lk: &Look) {
             .filter(|b| !b.hint.is_empty())
         {
             let hint = b.hint_in(m);
-            let piece = b.label.width() + 1 + hint.width() + 3;
+            let piece = b.short().width() + 1 + hint.width() + 3;
             if used + piece > area.width as usize {
                 break;
             }
             used += piece;
-            spans.push(Span::styled(b.label, lk.accent));
+            spans.push(Span::styled(b.short(), lk.accent));
             spans.push(Span::styled(format!(" {hint}   "), lk.quiet));
         }
     }

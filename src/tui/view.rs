@@ -473,12 +473,12 @@ fn render_footer(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
         .filter(|b| !b.hint.is_empty())
     {
         let hint = b.hint_in(m);
-        let piece_w = b.label.width() + 1 + hint.width() + 2;
+        let piece_w = b.short().width() + 1 + hint.width() + 2;
         if used + piece_w > area.width as usize {
             break;
         }
         used += piece_w;
-        spans.push(Span::styled(b.label, theme.accent()));
+        spans.push(Span::styled(b.short(), theme.accent()));
         spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -753,7 +753,13 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
                 top.push(selectable(sel, theme, spans));
                 if sel && !app.editing {
                     top.push(Line::styled(
-                        format!("         {}", w.enter_to_type),
+                        format!(
+                            "         {}",
+                            fill(
+                                &w.enter_to_type,
+                                &[("key", &keys::label(Mode::Question, Action::Confirm))]
+                            )
+                        ),
                         theme.dim(),
                     ));
                 }
@@ -835,7 +841,29 @@ fn render_question(app: &App, qi: usize, area: Rect, frame: &mut Frame, theme: &
         let block = Block::new()
             .borders(Borders::TOP)
             .border_style(theme.dim())
-            .title(Span::styled(format!(" {} ", w.help_panel), theme.dim()));
+            .title(Span::styled(
+                format!(
+                    " {} ",
+                    fill(
+                        &w.help_panel,
+                        &[
+                            (
+                                "toggle",
+                                &keys::label(Mode::Question, Action::ToggleHelpPanel)
+                            ),
+                            (
+                                "pages",
+                                &format!(
+                                    "{}/{}",
+                                    keys::label(Mode::Question, Action::PageUp),
+                                    keys::label(Mode::Question, Action::PageDown)
+                                ),
+                            ),
+                        ],
+                    )
+                ),
+                theme.dim(),
+            ));
         let inner = block.inner(help_area);
         frame.render_widget(block, help_area);
         let max = (help.len() as u16).saturating_sub(inner.height);
@@ -1054,7 +1082,13 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             format!("{lo}–{hi}")
         };
         lines.extend(wrapped(
-            &fill(&w.not_finished, &[("n", &left)]),
+            &fill(
+                &w.not_finished,
+                &[
+                    ("n", &left),
+                    ("back", &keys::label(Mode::Results, Action::Back)),
+                ],
+            ),
             width,
             theme.warn(),
             " ",
@@ -1065,7 +1099,13 @@ fn render_results(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
             truncate(
                 &format!(
                     " {}",
-                    fill(&w.results_as_of, &[("date", &m.long_date(app.today()))])
+                    fill(
+                        &w.results_as_of,
+                        &[
+                            ("date", &m.long_date(app.today())),
+                            ("open", &keys::label(Mode::Results, Action::Toggle)),
+                        ]
+                    )
                 ),
                 width,
             ),
@@ -1344,13 +1384,19 @@ fn render_help(app: &App, area: Rect, frame: &mut Frame, theme: &Theme) {
     let label_w = table
         .iter()
         .chain(keys::GLOBAL)
-        .map(|b| b.label.width())
+        .map(|b| b.short().width())
         .max()
         .unwrap_or(4);
     for b in table.iter().chain(keys::GLOBAL) {
+        // Other keys that do the same go after the words, so the column
+        // of keys stays narrow.
+        let desc = match b.alternates() {
+            Some(also) => format!("{} · {also}", b.desc_in(m)),
+            None => b.desc_in(m).to_string(),
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<w$} ", b.label, w = label_w), theme.accent()),
-            Span::raw(b.desc_in(m)),
+            Span::styled(format!(" {:<w$} ", b.short(), w = label_w), theme.accent()),
+            Span::raw(desc),
         ]));
     }
     if mode == Mode::Input {
@@ -1451,7 +1497,16 @@ fn render_confirm(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        format!(" {}", m.app.confirm_hint),
+        format!(
+            " {}",
+            fill(
+                &m.app.confirm_hint,
+                &[
+                    ("yes", &keys::label(Mode::Confirm, Action::Confirm)),
+                    ("no", &keys::label(Mode::Confirm, Action::Cancel)),
+                ]
+            )
+        ),
         theme.dim(),
     ));
     let rect = centered(area, width, lines.len() as u16 + 2);
