@@ -236,6 +236,7 @@ fn the_example_questionnaire_validates_and_reaches_each_conclusion() {
                 ("prohibited", Answer::Choices(vec!["none".into()])),
                 ("area", choice("employment")),
                 ("derogation", choice("no")),
+                ("transparency", Answer::Choices(vec!["interacts".into()])),
             ],
             "high_risk",
         ),
@@ -251,6 +252,31 @@ fn the_example_questionnaire_validates_and_reaches_each_conclusion() {
             "not_high_risk",
         ),
     ];
+    // A high-risk chatbot also gets the transparency duty (Art 50 applies
+    // alongside Chapter III), and an unsure area keeps high-risk provisional.
+    let chatbot = answers(&[
+        ("ai_system", choice("yes")),
+        ("military", choice("no")),
+        ("prohibited", Answer::Choices(vec!["none".into()])),
+        ("area", choice("employment")),
+        ("derogation", choice("no")),
+        ("transparency", Answer::Choices(vec!["interacts".into()])),
+    ]);
+    assert_eq!(
+        statuses(&q, &chatbot).get("chatbot_disclosure"),
+        Some(&Status::Applies)
+    );
+    let unsure = answers(&[
+        ("ai_system", choice("yes")),
+        ("military", choice("no")),
+        ("prohibited", Answer::Choices(vec!["none".into()])),
+        ("area", Answer::NotSure),
+        ("transparency", Answer::Choices(vec!["none".into()])),
+    ]);
+    assert_eq!(
+        statuses(&q, &unsure).get("high_risk"),
+        Some(&Status::Provisional)
+    );
     for (pairs, expected) in cases {
         let a = answers(&pairs);
         let ev = evaluate(&q, &a, TODAY);
