@@ -263,6 +263,8 @@ pub(crate) fn evaluate_resolved(
     let mut uncertain = false;
     let mut untaken: Vec<Target> = Vec::new();
     let mut turn_reasons: Vec<Reason> = Vec::new();
+    // Only conclusions read the turns' reasons: without any, none are made.
+    let turn_words = with_reasons && q.concludes;
     while let Some(qi) = at {
         if on_path[qi] {
             // Unreachable for a validated questionnaire; never loop forever.
@@ -291,7 +293,7 @@ pub(crate) fn evaluate_resolved(
                 if !ways.is_empty() {
                     uncertain = true;
                     untaken.extend(ways);
-                    if with_reasons {
+                    if turn_words {
                         let ev = evaluator(q, answers, values, &states, true);
                         turn_reasons.extend(ev.eval(&Cond::Answered(qi)).1);
                     }
@@ -300,7 +302,7 @@ pub(crate) fn evaluate_resolved(
             }
             _ => None,
         };
-        if by_option.is_some() && with_reasons {
+        if by_option.is_some() && turn_words {
             let ev = evaluator(q, answers, values, &states, true);
             turn_reasons.extend(ev.eval(&Cond::Answered(qi)).1);
         }
@@ -328,7 +330,9 @@ pub(crate) fn evaluate_resolved(
                             }
                         }
                     }
-                    turn_reasons.extend(reasons);
+                    if turn_words {
+                        turn_reasons.extend(reasons);
+                    }
                     taken = Some(*t);
                     break;
                 }
@@ -370,11 +374,11 @@ pub(crate) fn evaluate_resolved(
     let mut might_conclude = vec![false; q.outcomes.len()];
     if let Some(c) = current {
         untaken.push(Target::Question(c));
-        if with_reasons {
+        if turn_words {
             turn_reasons.extend(ev.eval(&Cond::Answered(c)).1);
         }
     }
-    if concluded.is_some() || !untaken.is_empty() {
+    if q.concludes && !untaken.is_empty() {
         mark_conclusions(q, &untaken, &mut might_conclude);
     }
     let mut outcomes = Vec::new();

@@ -357,6 +357,9 @@ pub struct Questionnaire {
     /// Per question: the outcomes it can conclude with directly (format 2's
     /// `Conclude` in its options or routes), for provisional conclusions.
     pub conclusions: Vec<Vec<usize>>,
+    /// Whether any question concludes at all: evaluations of trees without
+    /// conclusions (every format-1 file) skip looking for them.
+    pub concludes: bool,
     /// How questions can be pre-answered from a component's files.
     pub prefill: Vec<super::schema::PrefillRule>,
     /// Facts in an order where each comes after the facts it uses.

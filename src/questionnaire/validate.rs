@@ -911,6 +911,7 @@ pub fn compile(
             format_version: file.format_version,
         },
         sections: file.sections,
+        concludes: conclusions.iter().any(|c| !c.is_empty()),
         conclusions,
         groups: file.groups,
         references: file.references,
