@@ -175,8 +175,7 @@ pub(super) fn content<'a>(
 fn wrap_spans<'a>(line: Line<'_>, width: usize, indent: &str, hang: usize) -> Vec<Line<'a>> {
     let width = width.saturating_sub(indent.width()).max(4);
     let mut out: Vec<Line<'a>> = Vec::new();
-    let mut current: Vec<Span<'a>> = Vec::new();
-    let mut used = 0usize;
+    // A line starts with the indent; continuation lines hang under the text.
     let start = |out: &Vec<Line<'a>>| -> (Vec<Span<'a>>, usize) {
         if out.is_empty() {
             (vec![Span::raw(indent.to_string())], 0)
@@ -187,11 +186,8 @@ fn wrap_spans<'a>(line: Line<'_>, width: usize, indent: &str, hang: usize) -> Ve
             )
         }
     };
-    (current, used) = {
-        let (c, u) = start(&out);
-        current.extend(c);
-        (current, used + u)
-    };
+    let (mut current, mut used) = start(&out);
+    // Nothing on the line yet but the indent.
     let mut fresh = true;
     // Whether a space came before the next word (within or across spans).
     let mut gap = false;
@@ -1623,6 +1619,45 @@ mod tests {
             .map(|l| l.to_string())
             .collect();
         assert_eq!(lines, vec!["  • one two", "    three", "    four"]);
+    }
+
+    /// Format 2's markup: words keep their style across line breaks, spans
+    /// join with exactly the spaces written, bullets hang under their text,
+    /// and format 1 shows the same text plain.
+    #[test]
+    fn markup_wraps_with_styles_and_hanging_bullets() {
+        let lines = content(
+            true,
+            "Some *emphasised words* here.\n\n- a bullet long enough to wrap",
+            16,
+            Style::new(),
+            " ",
+        );
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            text,
+            vec![
+                " Some emphasised",
+                " words here.",
+                " ",
+                " • a bullet long",
+                "   enough to",
+                "   wrap",
+            ]
+        );
+        let italic = |word: &str| {
+            lines
+                .iter()
+                .flat_map(|l| l.spans.iter())
+                .any(|s| s.content == word && s.style.add_modifier.contains(Modifier::ITALIC))
+        };
+        assert!(italic("emphasised") && italic("words"), "{lines:?}");
+        assert!(!italic("Some"));
+        let plain: Vec<String> = content(false, "Some *emphasised* words", 40, Style::new(), " ")
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(plain, vec![" Some *emphasised* words"]);
     }
 
     /// The start screen is drawn from headers alone: no shipped
