@@ -121,3 +121,17 @@ fn an_option_that_concludes_goes_straight_to_the_results() {
     let q = app.questionnaire();
     assert_eq!(app.evaluation().concluded, q.outcome_index("c.model"));
 }
+
+/// Facilitator mode shows an information screen's text with its markup and
+/// no preview (there is nothing to choose), at any size.
+#[test]
+fn facilitator_mode_shows_information_screens() {
+    let app = app().presenting(aiact::tui::app::PresentTheme::Light);
+    assert_eq!(screen_id(&app).as_deref(), Some("welcome"));
+    for (w, h) in [(60, 18), (100, 30), (200, 60)] {
+        let shown = text(&draw(&app, w, h));
+        assert!(shown.contains("• whether it is open,"), "{w}x{h}: {shown}");
+        assert!(!shown.contains("**"), "{w}x{h}: {shown}");
+        assert!(!shown.contains("Highlight"), "no preview: {shown}");
+    }
+}

@@ -227,7 +227,7 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
     };
     let width = main.width as usize;
     let mut preview = preview_lines(app, p, qi, width, lk);
-    if main.height < 16 {
+    if main.height < 16 && !preview.is_empty() {
         // Small or zoomed: the options need the room more than the rule does.
         preview.remove(0);
     }
@@ -237,8 +237,23 @@ fn render_question(app: &App, p: &Present, qi: usize, area: Rect, frame: &mut Fr
     let question = &q.questions[qi];
     let words = &app.messages().app;
     let mut lines: Vec<Line> = Vec::new();
-    for l in wrap(&question.def.prompt, width) {
-        lines.push(Line::styled(l, lk.accent));
+    lines.extend(super::view::content(
+        q.uses_markup(),
+        &question.def.prompt,
+        width,
+        lk.accent,
+        "",
+    ));
+    if question.is_info() && !question.def.help.is_empty() {
+        // An information screen's text is its help (format 2).
+        lines.push(Line::raw(""));
+        lines.extend(super::view::content(
+            q.uses_markup(),
+            &question.def.help,
+            width,
+            lk.base,
+            "",
+        ));
     }
     lines.push(Line::raw(""));
     let rows = app.rows(qi);
@@ -352,6 +367,10 @@ fn preview_lines(app: &App, p: &Present, qi: usize, width: usize, lk: &Look) -> 
     let question = &q.questions[qi];
     let m = app.messages();
     let w = &m.present;
+    if question.is_info() {
+        // Nothing to choose, so nothing to preview.
+        return Vec::new();
+    }
     let mut out = vec![Line::styled("─".repeat(width.min(60)), lk.quiet)];
     let Some(preview) = &p.preview else {
         let hint = match question.kind() {
