@@ -480,3 +480,23 @@ fn the_example_in_german_keeps_its_logic_and_translates_every_text() {
         "Kein KI-System"
     );
 }
+
+/// The graph draws sections as boxes, information screens in their own
+/// shape and conclusions as ends; a session's conclusion edge is highlighted.
+#[test]
+fn the_graph_draws_sections_screens_and_conclusions() {
+    use aiact::report::{GraphFormat, to_graph, to_graph_with_path};
+    let q = fixture();
+    let mermaid = to_graph(&q, GraphFormat::Mermaid, false);
+    assert!(mermaid.contains("subgraph s0[\"What it is\"]"), "{mermaid}");
+    assert!(mermaid.contains("q0[/\"Welcome\"/]"), "{mermaid}");
+    assert!(mermaid.contains("c0([\"A model\"])"), "{mermaid}");
+    assert!(mermaid.contains("q1 -->|\"A model\"| c0"), "{mermaid}");
+    let a = answers(&[("kind", choice("model"))]);
+    let ev = evaluate(&q, &a, TODAY);
+    let dot = to_graph_with_path(&q, GraphFormat::Dot, false, Some((&ev.path, ev.end())));
+    assert!(
+        dot.contains("q1 -> c0 [label=\"A model\", color=\"#b45309\", penwidth=3];"),
+        "{dot}"
+    );
+}
