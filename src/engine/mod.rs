@@ -378,6 +378,8 @@ pub(crate) fn evaluate_resolved(
             turn_reasons.extend(ev.eval(&Cond::Answered(c)).1);
         }
     }
+    // One answer may have steered several turns: each is said once.
+    eval::dedupe(&mut turn_reasons);
     if q.concludes && !untaken.is_empty() {
         mark_conclusions(q, &untaken, &mut might_conclude);
     }
@@ -404,10 +406,6 @@ pub(crate) fn evaluate_resolved(
             (Tri::False, Tri::Unknown) => (Status::Provisional, turn_reasons.clone()),
             (Tri::False, Tri::False) => continue,
         };
-        let mut reasons = reasons;
-        if by_route != Tri::False && tri != Tri::True {
-            eval::dedupe(&mut reasons);
-        }
         let applies_from = applies_from(&ev, &outcome.applies_from);
         outcomes.push(OutcomeResult {
             index,

@@ -106,13 +106,20 @@ pub fn to_lines(doc: &Doc, base: Style) -> Vec<Line<'static>> {
 /// URL when the text is the URL). Characters are passed through as they are;
 /// each output applies its own escaping.
 pub fn to_plain(doc: &Doc) -> String {
+    join_blocks(doc, plain_inlines)
+}
+
+/// The blocks of `doc` as text, the way plain text and CommonMark both lay
+/// them out: paragraphs and lists separated by a blank line, list items as
+/// "- " lines, empty blocks and items left out; `inlines` writes a line.
+fn join_blocks(doc: &Doc, inlines: fn(&[Inline]) -> String) -> String {
     let mut blocks: Vec<String> = Vec::new();
     for block in &doc.blocks {
         let s = match block {
-            Block::Paragraph(inlines) => plain_inlines(inlines),
+            Block::Paragraph(parts) => inlines(parts),
             Block::List(items) => items
                 .iter()
-                .map(|i| plain_inlines(i))
+                .map(|i| inlines(i))
                 .filter(|i| !i.is_empty())
                 .map(|i| format!("- {i}"))
                 .collect::<Vec<_>>()
@@ -136,23 +143,7 @@ pub fn to_plain(doc: &Doc) -> String {
 /// recognise where it stands (possible only in a hand-built [`Doc`]) is
 /// written as plain text.
 pub fn to_markdown(doc: &Doc) -> String {
-    let mut blocks: Vec<String> = Vec::new();
-    for block in &doc.blocks {
-        let s = match block {
-            Block::Paragraph(inlines) => md_inlines(inlines),
-            Block::List(items) => items
-                .iter()
-                .map(|i| md_inlines(i))
-                .filter(|i| !i.is_empty())
-                .map(|i| format!("- {i}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        };
-        if !s.is_empty() {
-            blocks.push(s);
-        }
-    }
-    blocks.join("\n\n")
+    join_blocks(doc, md_inlines)
 }
 
 // ---------------------------------------------------------------------------

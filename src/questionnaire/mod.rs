@@ -35,28 +35,20 @@ pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Loads a questionnaire from a file.
 pub fn load_path(path: &Path) -> Result<Questionnaire> {
-    let shown = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::io(path, "read the questionnaire", &e))?;
-    if !meta.is_file() {
-        return Err(Error::Input(format!(
-            "{shown}: not a regular file; give the path of a questionnaire (.ron) file"
-        )));
-    }
-    if meta.len() > MAX_SOURCE_BYTES as u64 {
-        return Err(Error::Input(format!(
-            "{shown}: the questionnaire is {:.1} MB; aiact reads questionnaires of up to {} MB. Split it or shorten its texts.",
-            meta.len() as f64 / 1_048_576.0,
-            MAX_SOURCE_BYTES / 1_048_576
-        )));
-    }
-    let text = source::read_text(
+    let text = source::read_bounded(
         path,
-        "read the questionnaire",
-        "the file is not valid UTF-8 text",
-        "Save the file as UTF-8.",
+        &source::FileKind {
+            noun: "questionnaire",
+            nouns: "questionnaires",
+            path_of: "a questionnaire (.ron) file",
+            action: "read the questionnaire",
+            max_bytes: MAX_SOURCE_BYTES as u64,
+            too_big_advice: ". Split it or shorten its texts.",
+            not_utf8: "the file is not valid UTF-8 text",
+            not_utf8_hint: "Save the file as UTF-8.",
+        },
     )?;
-    load_str(&shown, &text)
+    load_str(&path.display().to_string(), &text)
 }
 
 /// Loads a shipped questionnaire by id: its compiled form, validated when

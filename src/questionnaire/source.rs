@@ -96,6 +96,52 @@ pub fn read_text(
     })
 }
 
+/// A kind of file read whole by [`read_bounded`], in the words its
+/// messages use.
+pub struct FileKind<'a> {
+    /// "questionnaire", "session file", "translation".
+    pub noun: &'a str,
+    /// "questionnaires", "session files", "translations".
+    pub nouns: &'a str,
+    /// What to give instead of something that is not a file.
+    pub path_of: &'a str,
+    /// What failed, for I/O errors: "read the questionnaire".
+    pub action: &'static str,
+    /// The largest file read.
+    pub max_bytes: u64,
+    /// Said after the size limit (starting with ". "), or nothing.
+    pub too_big_advice: &'a str,
+    /// The message and hint for text that is not UTF-8.
+    pub not_utf8: &'a str,
+    pub not_utf8_hint: &'a str,
+}
+
+/// Reads a file every aiact reader reads the same way: a regular file (not
+/// a folder or a pipe), no larger than its kind's limit (checked before
+/// reading, so a huge file costs nothing), valid UTF-8 (an error at its
+/// position otherwise).
+pub fn read_bounded(path: &std::path::Path, kind: &FileKind) -> Result<String> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, kind.action, &e))?;
+    if !meta.is_file() {
+        return Err(Error::Input(format!(
+            "{shown}: not a regular file; give the path of {}",
+            kind.path_of
+        )));
+    }
+    if meta.len() > kind.max_bytes {
+        return Err(Error::Input(format!(
+            "{shown}: the {} is {:.1} MB; aiact reads {} of up to {} MB{}",
+            kind.noun,
+            meta.len() as f64 / 1_048_576.0,
+            kind.nouns,
+            kind.max_bytes / 1_048_576,
+            kind.too_big_advice
+        )));
+    }
+    read_text(path, kind.action, kind.not_utf8, kind.not_utf8_hint)
+}
+
 /// Parses RON text as every aiact file is parsed: BOM and CRLF normalised,
 /// raw control characters refused with their position, then [`parse_ron`].
 pub fn parse_text<T: serde::de::DeserializeOwned>(path: &str, text: &str, what: &str) -> Result<T> {

@@ -131,27 +131,20 @@ pub fn parse(path: &str, text: &str) -> Result<Translation> {
 /// Reads a translation file (bounded like a questionnaire, UTF-8 errors at
 /// their position).
 pub fn read(path: &Path) -> Result<Translation> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read the translation", &e))?;
-    if !meta.is_file() {
-        return Err(Error::Input(format!(
-            "{shown}: not a regular file; give the path of a translation (.ron) file"
-        )));
-    }
-    if meta.len() > MAX_TRANSLATION_BYTES as u64 {
-        return Err(Error::Input(format!(
-            "{shown}: the translation is {:.1} MB; aiact reads translations of up to {} MB",
-            meta.len() as f64 / 1_048_576.0,
-            MAX_TRANSLATION_BYTES / 1_048_576
-        )));
-    }
-    let text = source::read_text(
+    let text = source::read_bounded(
         path,
-        "read the translation",
-        "the file is not valid UTF-8 text",
-        "Save the file as UTF-8.",
+        &source::FileKind {
+            noun: "translation",
+            nouns: "translations",
+            path_of: "a translation (.ron) file",
+            action: "read the translation",
+            max_bytes: MAX_TRANSLATION_BYTES as u64,
+            too_big_advice: "",
+            not_utf8: "the file is not valid UTF-8 text",
+            not_utf8_hint: "Save the file as UTF-8.",
+        },
     )?;
-    parse(&shown, &text)
+    parse(&path.display().to_string(), &text)
 }
 
 /// Calls `f` with the key and a mutable reference of every translatable

@@ -364,27 +364,20 @@ impl Session {
 
     /// Reads a session file from disk.
     pub fn read(path: &std::path::Path) -> Result<Session> {
-        let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read the session", &e))?;
-        if !meta.is_file() {
-            return Err(Error::Input(format!(
-                "{shown}: not a regular file; give the path of a session (.ron) file"
-            )));
-        }
-        if meta.len() > MAX_SESSION_BYTES {
-            return Err(Error::Input(format!(
-                "{shown}: the session file is {:.1} MB; aiact reads session files of up to {} MB. It is not a session aiact wrote; restore it from a copy.",
-                meta.len() as f64 / 1_048_576.0,
-                MAX_SESSION_BYTES / 1_048_576
-            )));
-        }
-        let text = source::read_text(
+        let text = source::read_bounded(
             path,
-            "read the session",
-            "the session file is not valid UTF-8 text",
-            "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.",
+            &source::FileKind {
+                noun: "session file",
+                nouns: "session files",
+                path_of: "a session (.ron) file",
+                action: "read the session",
+                max_bytes: MAX_SESSION_BYTES,
+                too_big_advice: ". It is not a session aiact wrote; restore it from a copy.",
+                not_utf8: "the session file is not valid UTF-8 text",
+                not_utf8_hint: "The session file is damaged; aiact leaves it untouched. Restore it from a copy or fix it by hand.",
+            },
         )?;
-        Session::from_ron(&shown, &text)
+        Session::from_ron(&path.display().to_string(), &text)
     }
 }
 
