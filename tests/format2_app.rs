@@ -2,15 +2,14 @@
 //! before the question they lead to, sections above prompts, markup
 //! rendered, and a conclusion reached by keys. Drives the format-2 fixture.
 
+mod tui_screens;
+
 use aiact::answers::Answers;
 use aiact::questionnaire::load_path;
 use aiact::tui::app::{App, Msg, Screen};
-use aiact::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
+use tui_screens::{draw, text};
 
 fn app() -> App {
     let q = load_path(std::path::Path::new("tests/fixtures/valid/format2.ron")).unwrap();
@@ -19,25 +18,6 @@ fn app() -> App {
 
 fn key(app: &mut App, code: KeyCode) {
     app.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn draw(app: &App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| view::render(app, f)).unwrap();
-    term.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn screen_id(app: &App) -> Option<String> {

@@ -5,6 +5,7 @@
 //! existing snapshots, which must not change.
 
 mod common;
+mod tui_screens;
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,6 @@ use aiact::answers::{Answer, Answers};
 use aiact::messages::{self, Messages};
 use aiact::questionnaire::{Questionnaire, load_path};
 use aiact::tui::app::{App, Msg, Screen};
-use aiact::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthStr;
 
@@ -166,26 +164,7 @@ fn key(app: &mut App, code: KeyCode) {
 
 /// The screen at 80×24 as text, one line per row.
 fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| view::render(app, f)).unwrap();
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    tui_screens::text(&tui_screens::draw(app, 80, 24))
 }
 
 #[test]

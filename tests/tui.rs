@@ -15,28 +15,6 @@ use ratatui::style::{Color, Modifier};
 use tui_screens::*;
 use unicode_width::UnicodeWidthStr;
 
-/// The buffer as text, one line per row; the cell after a wide character is skipped.
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn snap(name: &str, app: &App) {
     for (w, h) in [(80, 24), (140, 40)] {
         let buf = draw(app, w, h);
